@@ -1,0 +1,52 @@
+// `npm start`: the desktop app when an Electron binary can be had; otherwise
+// it says why and starts browser mode on 127.0.0.1, printing the URL.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+function electronBinary() {
+  try {
+    const pathFile = path.join(path.dirname(require.resolve('electron/package.json')), 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const bin = require('electron');
+    return typeof bin === 'string' && existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+function tryInstallElectron() {
+  // npm ci does not run Electron's download (package.json allowScripts); try it once here.
+  try {
+    const script = path.join(path.dirname(require.resolve('electron/package.json')), 'install.js');
+    const r = spawnSync(process.execPath, [script], { stdio: 'pipe', timeout: 120_000, encoding: 'utf8' });
+    return r.status === 0 ? null : (r.stderr || r.stdout || 'download failed').trim().split('\n').slice(-1)[0];
+  } catch (err) {
+    return String(err);
+  }
+}
+
+const forceBrowser = process.argv.includes('--browser') || process.env.INPAINT_STUDIO_BROWSER === '1';
+let bin = forceBrowser ? null : electronBinary();
+let reason = forceBrowser ? 'browser mode was requested' : null;
+if (!bin && !forceBrowser) {
+  const failure = tryInstallElectron();
+  bin = electronBinary();
+  if (!bin) reason = `no Electron binary is available (${failure ?? 'not installed'})`;
+}
+
+const passThrough = process.argv.slice(2).filter((a) => a !== '--browser');
+if (bin) {
+  const child = spawn(bin, [root, ...passThrough], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log(`Inpaint Studio: ${reason}; starting browser mode instead.`);
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'main', 'server.cjs'), ...passThrough], { stdio: 'inherit' });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { sampleOutputPaths } from './program';
+
+const bin = path.resolve('bin/inpaint-studio.cjs');
+let dir: string;
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args, '--data-dir', path.join(dir, 'data')], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'studio-cli-'));
+  const w = 200, h = 150;
+  const raw = Buffer.alloc(w * h * 3);
+  for (let i = 0; i < raw.length; i++) raw[i] = (i * 7 + Math.floor(i / 600) * 13) % 256;
+  await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toFile(path.join(dir, 'photo.png'));
+  const mask = Buffer.alloc(w * h);
+  for (let y = 50; y < 80; y++) for (let x = 90; x < 120; x++) mask[y * w + x] = 255;
+  await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toFile(path.join(dir, 'mask.png'));
+  await sharp(Buffer.alloc(10 * 10), { raw: { width: 10, height: 10, channels: 1 } }).png().toFile(path.join(dir, 'small-mask.png'));
+  writeFileSync(path.join(dir, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('inpaint-studio CLI', () => {
+  it('names multi-sample outputs <stem>-1 … -N', () => {
+    expect(sampleOutputPaths('/x/out.png', 1)).toEqual(['/x/out.png']);
+    expect(sampleOutputPaths('/x/out.png', 3)).toEqual(['/x/out-1.png', '/x/out-2.png', '/x/out-3.png']);
+  });
+
+  it('prints help', () => {
+    const r = cli('inpaint', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--mask <png>');
+    expect(r.stdout).toContain('white = fill');
+  });
+
+  it('fills and writes N samples; the original is untouched', () => {
+    const before = readFileSync(path.join(dir, 'photo.png'));
+    const r = cli('inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'out.png'), '--samples', '2', '--seed', '3');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(dir, 'out-1.png'))).toBe(true);
+    expect(existsSync(path.join(dir, 'out-2.png'))).toBe(true);
+    expect(readFileSync(path.join(dir, 'photo.png')).equals(before)).toBe(true);
+  });
+
+  it('refuses to overwrite an existing output unless asked', () => {
+    const args = ['inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'once.png')];
+    expect(cli(...args).code).toBe(0);
+    const again = cli(...args);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toMatch(/^inpaint-studio: .*already exists/);
+    expect(cli(...args, '--overwrite').code).toBe(0);
+  });
+
+  it('fails with one line and a non-zero code on every error', () => {
+    const cases: [string[], RegExp][] = [
+      [['inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'small-mask.png'), '-o', path.join(dir, 'a.png')], /mask is 10×10 but the image is 200×150/],
+      [['inpaint', path.join(dir, 'broken.jpg'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'b.png')], /could not be decoded|not a JPEG/],
+      [['inpaint', path.join(dir, 'missing.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'c.png')], /does not exist/],
+      [['inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'photo.png')], /never writes to originals/],
+    ];
+    for (const [args, reason] of cases) {
+      const r = cli(...args);
+      expect(r.code).not.toBe(0);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^inpaint-studio: /);
+      expect(lines[0]).toMatch(reason);
+    }
+    const usage = cli('inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'd.png'), '--samples', '99');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--samples must be an integer from 1 to 16');
+  });
+});

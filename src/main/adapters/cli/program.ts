@@ -1,0 +1,157 @@
+/**
+ * `inpaint-studio` command line. A thin adapter over the studio service:
+ * every fill is recorded in the same history the app shows.
+ * Errors print one line, `inpaint-studio: <reason>`, and exit non-zero.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FILL_METHODS, SAMPLERS, inpaintParamsSchema, type FillMethod, type ImageFormat } from '../../../shared/api';
+import { StudioError } from '../../../shared/errors';
+import { StudioService } from '../../service';
+import { defaultDataDir } from '../../data-dir';
+import { writeFileAtomic } from '../../history/store';
+import { APP_VERSION } from '../../version';
+import { runDoctor } from './doctor';
+
+function intArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+function floatArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+const FORMAT_BY_EXT: Record<string, ImageFormat> = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png', '.webp': 'webp', '.tif': 'tiff', '.tiff': 'tiff' };
+
+export function sampleOutputPaths(out: string, samples: number): string[] {
+  if (samples === 1) return [out];
+  const p = path.parse(out);
+  return Array.from({ length: samples }, (_, i) => path.join(p.dir, `${p.name}-${i + 1}${p.ext}`));
+}
+
+interface InpaintOptions {
+  mask: string; output: string; method: FillMethod; model?: string; sampler?: (typeof SAMPLERS)[number]; steps?: number;
+  samples: number; seed: number; strength?: number; grow: number; feather: number; quality: number; overwrite: boolean; dataDir: string; progress: boolean;
+}
+
+async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
+  const outputs = sampleOutputPaths(path.resolve(o.output), o.samples);
+  const source = path.resolve(image);
+  const ext = path.extname(o.output).toLowerCase();
+  const format = FORMAT_BY_EXT[ext];
+  if (!format) throw new StudioError('BAD_REQUEST', `cannot tell the output format from "${ext || 'no extension'}"; use .jpg, .png, .webp or .tif`);
+  for (const out of outputs) {
+    if (out === source) throw new StudioError('FORBIDDEN_PATH', 'the output would overwrite the original; Inpaint Studio never writes to originals');
+    if (!o.overwrite) {
+      const exists = await fs.access(out, fsConstants.F_OK).then(() => true, () => false);
+      if (exists) throw new StudioError('OUTPUT_EXISTS', `${out} already exists (use --overwrite to replace it)`);
+    }
+  }
+  const maskBytes = await fs.readFile(path.resolve(o.mask)).catch((err: NodeJS.ErrnoException) => {
+    throw new StudioError('NOT_FOUND', `cannot read the mask ${o.mask}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  });
+  const params = inpaintParamsSchema.parse({
+    method: o.method, samples: o.samples, seed: o.seed, grow: o.grow, feather: o.feather,
+    model: o.model ?? null, sampler: o.sampler ?? null, steps: o.steps ?? null, strength: o.strength ?? null,
+  });
+
+  const service = new StudioService({ dataDir: o.dataDir, mode: 'cli', version: APP_VERSION });
+  try {
+    const project = await service.importPath(source);
+    const showBar = o.progress && process.stderr.isTTY;
+    const bar = showBar ? new SingleBar({ format: ' {bar} {percentage}% | {stage} | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic) : null;
+    bar?.start(100, 0, { stage: 'starting' });
+    let failure: { code: string; message: string } | null = null;
+    let jobId = '';
+    const unsubscribe = service.subscribe((e) => {
+      if (e.type === 'job.progress' && e.payload.jobId === jobId) bar?.update(Math.round(e.payload.fraction * 100), { stage: e.payload.message });
+      if (e.type === 'job.finished' && e.payload.jobId === jobId && e.payload.error) failure = e.payload.error;
+    });
+    const started = await service.call('jobs.inpaint', {
+      projectId: project.project.id, versionId: project.project.headVersionId, mask: new Uint8Array(maskBytes), params,
+    });
+    jobId = started.jobId;
+    await service.waitForJob(jobId);
+    unsubscribe();
+    bar?.update(100, { stage: 'done' });
+    bar?.stop();
+    const run = service.repo.run(started.runId);
+    if (run.status !== 'done') {
+      const f = failure as { code: string; message: string } | null;
+      throw new StudioError((f?.code as StudioError['code']) ?? 'INTERNAL', f?.message ?? run.error ?? `the fill ${run.status}`);
+    }
+    for (let i = 0; i < outputs.length; i++) {
+      const encoded = await service.renderSample(started.runId, i, format);
+      await writeFileAtomic(outputs[i]!, encoded.bytes);
+      console.log(outputs[i]);
+    }
+    if (format === 'jpeg') {
+      console.error(`note: JPEG output is re-encoded at quality ${o.quality}; every pixel changes slightly. Use .png or .tif for a byte-exact result outside the mask.`);
+    }
+  } finally {
+    await service.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('inpaint-studio')
+    .description('Offline inpainting for photographers: remove what should go, keep every other pixel.')
+    .version(APP_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride(); // before the subcommands, which copy it: usage errors return 2 from runCli
+
+  program.command('inpaint')
+    .description('fill the white part of a mask in a photo and write the result (white = fill)')
+    .argument('<image>', 'the photo (JPEG, PNG, WebP, TIFF; 8 or 16 bit)')
+    .requiredOption('--mask <png>', 'mask at the photo\'s size (after EXIF rotation): white = fill')
+    .requiredOption('-o, --output <file>', 'output file; its extension picks the format. With --samples N > 1: <stem>-1.<ext> … <stem>-N.<ext>')
+    .addOption(new Option('--method <method>', 'fill method').choices([...FILL_METHODS]).default('patchmatch'))
+    .option('--model <id>', 'diffusion model id (see `inpaint-studio models`)')
+    .addOption(new Option('--sampler <sampler>', 'diffusion sampler').choices([...SAMPLERS]))
+    .option('--steps <n>', 'diffusion steps', intArg('--steps', 1, 1000))
+    .option('--samples <n>', 'number of different fills to write', intArg('--samples', 1, 16), 1)
+    .option('--seed <s>', 'random seed (same seed, same result)', intArg('--seed', 0, 0xffffffff), 0)
+    .option('--strength <f>', 'diffusion strength 0..1', floatArg('--strength', 0, 1))
+    .option('--grow <px>', 'grow the mask by this many pixels first', intArg('--grow', 0, 512), 0)
+    .option('--feather <px>', 'blend band inside the mask edge, in pixels', intArg('--feather', 0, 256), 0)
+    .option('--quality <q>', 'JPEG/WebP quality', intArg('--quality', 1, 100), 95)
+    .option('--overwrite', 'replace existing output files (never the original)', false)
+    .option('--no-progress', 'no progress bar')
+    .option('--data-dir <dir>', 'history and pixel store folder', defaultDataDir())
+    .action(async (image: string, options: InpaintOptions) => inpaintCommand(image, options));
+
+  program.command('doctor')
+    .description('print what this machine offers Inpaint Studio (devices, libraries, data folder)')
+    .option('--data-dir <dir>', 'history and pixel store folder', defaultDataDir())
+    .action(async (options: { dataDir: string }) => runDoctor(options.dataDir));
+
+  return program;
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
+    if (code?.startsWith('commander.')) return 2; // commander already printed the reason
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`inpaint-studio: ${message}`);
+    if (!(err instanceof StudioError)) console.error(`(unexpected error; please report it) ${os.EOL}${(err as Error).stack ?? ''}`);
+    return 1;
+  }
+}

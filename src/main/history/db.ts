@@ -1,0 +1,60 @@
+/**
+ * The only module that imports better-sqlite3 (STYLE.md §9). Opens the
+ * history database in WAL mode and applies the numbered migrations in
+ * order, each inside a transaction, recording them in `schema_migrations`.
+ */
+import Database from 'better-sqlite3';
+import m001 from './migrations/001_init.sql';
+
+export type Db = Database.Database;
+
+export interface Migration { readonly version: number; readonly name: string; readonly sql: string }
+
+/** Ordered list; a shipped migration is never edited, only appended to. */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '001_init', sql: m001 },
+];
+
+export class SchemaError extends Error {}
+
+export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export function migrate(db: Db, migrations: readonly Migration[]): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[];
+  const known = new Map(migrations.map((m) => [m.version, m]));
+  for (const row of applied) {
+    const m = known.get(row.version);
+    if (!m) {
+      throw new SchemaError(`the history database has migration ${row.version} (${row.name}) that this version of Inpaint Studio does not know; it was written by a newer version`);
+    }
+    if (m.name !== row.name) {
+      throw new SchemaError(`migration ${row.version} is recorded as ${row.name} but this build calls it ${m.name}: the database and the app are out of sync`);
+    }
+  }
+  const done = new Set(applied.map((r) => r.version));
+  const ran: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    })();
+    ran.push(m.version);
+  }
+  return ran;
+}

@@ -1,0 +1,186 @@
+/**
+ * History queries. Row types mirror the schema and are mapped to the
+ * contract's domain types here, so nothing else sees SQL shapes.
+ */
+import type { ImageFormat, ImageSummary, ProjectDetail, ProjectSummary, RunParams, RunStatus, RunSummary, SampleSummary, VersionSummary } from '../../shared/api';
+import { StudioError } from '../../shared/errors';
+import type { Db } from './db';
+
+interface ProjectRow { id: number; name: string; created_at: string; updated_at: string; version_count: number; head_version_id: number }
+interface ImageRow {
+  id: number; project_id: number; file_name: string; source_path: string | null; content_hash: string; format: ImageFormat;
+  width: number; height: number; bit_depth: 8 | 16; channels: number; orientation: number; has_icc: number; bytes: number;
+}
+interface VersionRow { id: number; project_id: number; parent_id: number | null; run_id: number | null; sample_id: number | null; label: string; created_at: string }
+interface RunRow {
+  id: number; project_id: number; base_version_id: number; mask_id: number; method: string; params_json: string; status: RunStatus;
+  error: string | null; device: string; started_at: string; finished_at: string | null;
+}
+interface SampleRow { id: number; run_id: number; idx: number; seed: number; content_hash: string; x: number; y: number; width: number; height: number; millis: number }
+export interface MaskRow { id: number; image_id: number; content_hash: string; width: number; height: number; coverage: number }
+
+const now = () => new Date().toISOString();
+
+const toImage = (r: ImageRow): ImageSummary => ({
+  id: r.id, fileName: r.file_name, sourcePath: r.source_path, contentHash: r.content_hash, format: r.format,
+  width: r.width, height: r.height, bitDepth: r.bit_depth, channels: r.channels, orientation: r.orientation,
+  hasIcc: r.has_icc === 1, bytes: r.bytes,
+});
+const toVersion = (r: VersionRow): VersionSummary => ({
+  id: r.id, projectId: r.project_id, parentId: r.parent_id, runId: r.run_id, sampleId: r.sample_id, label: r.label, createdAt: r.created_at,
+});
+const toSample = (r: SampleRow): SampleSummary => ({
+  id: r.id, runId: r.run_id, index: r.idx, seed: r.seed, x: r.x, y: r.y, width: r.width, height: r.height, millis: r.millis,
+});
+
+export interface NewImage {
+  readonly fileName: string; readonly sourcePath: string | null; readonly contentHash: string; readonly format: ImageFormat;
+  readonly width: number; readonly height: number; readonly bitDepth: 8 | 16; readonly channels: number;
+  readonly orientation: number; readonly hasIcc: boolean; readonly bytes: number;
+}
+
+export interface StoredSample extends SampleSummary { readonly contentHash: string }
+
+export class HistoryRepository {
+  constructor(private readonly db: Db) {}
+
+  /** A project for one photo, with its original as version 1. */
+  createProjectWithImage(name: string, image: NewImage): number {
+    return this.db.transaction(() => {
+      const t = now();
+      const projectId = Number(this.db.prepare('INSERT INTO projects (name, created_at, updated_at) VALUES (?, ?, ?)').run(name, t, t).lastInsertRowid);
+      this.db.prepare(`INSERT INTO images (project_id, file_name, source_path, content_hash, format, width, height, bit_depth, channels, orientation, has_icc, bytes, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(projectId, image.fileName, image.sourcePath, image.contentHash, image.format,
+        image.width, image.height, image.bitDepth, image.channels, image.orientation, image.hasIcc ? 1 : 0, image.bytes, t);
+      this.db.prepare('INSERT INTO versions (project_id, parent_id, run_id, sample_id, label, created_at) VALUES (?, NULL, NULL, NULL, ?, ?)')
+        .run(projectId, 'Original', t);
+      return projectId;
+    })();
+  }
+
+  listProjects(): ProjectSummary[] {
+    const rows = this.db.prepare(`SELECT p.*, (SELECT COUNT(*) FROM versions v WHERE v.project_id = p.id) AS version_count,
+        (SELECT MAX(v.id) FROM versions v WHERE v.project_id = p.id) AS head_version_id
+      FROM projects p ORDER BY p.updated_at DESC, p.id DESC`).all() as ProjectRow[];
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at, versionCount: r.version_count, headVersionId: r.head_version_id }));
+  }
+
+  project(projectId: number): ProjectSummary {
+    const p = this.listProjectsWhere(projectId);
+    if (!p) throw new StudioError('NOT_FOUND', `project ${projectId} does not exist`);
+    return p;
+  }
+
+  private listProjectsWhere(projectId: number): ProjectSummary | null {
+    const r = this.db.prepare(`SELECT p.*, (SELECT COUNT(*) FROM versions v WHERE v.project_id = p.id) AS version_count,
+        (SELECT MAX(v.id) FROM versions v WHERE v.project_id = p.id) AS head_version_id
+      FROM projects p WHERE p.id = ?`).get(projectId) as ProjectRow | undefined;
+    return r ? { id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at, versionCount: r.version_count, headVersionId: r.head_version_id } : null;
+  }
+
+  imageOfProject(projectId: number): ImageSummary {
+    const r = this.db.prepare('SELECT * FROM images WHERE project_id = ? ORDER BY id LIMIT 1').get(projectId) as ImageRow | undefined;
+    if (!r) throw new StudioError('NOT_FOUND', `project ${projectId} has no image`);
+    return toImage(r);
+  }
+
+  detail(projectId: number): ProjectDetail {
+    const project = this.project(projectId);
+    const image = this.imageOfProject(projectId);
+    const versions = (this.db.prepare('SELECT * FROM versions WHERE project_id = ? ORDER BY id DESC').all(projectId) as VersionRow[]).map(toVersion);
+    const runs = (this.db.prepare('SELECT * FROM runs WHERE project_id = ? ORDER BY id DESC').all(projectId) as RunRow[]).map((r) => this.toRun(r));
+    return { project, image, versions, runs };
+  }
+
+  version(versionId: number): VersionSummary {
+    const r = this.db.prepare('SELECT * FROM versions WHERE id = ?').get(versionId) as VersionRow | undefined;
+    if (!r) throw new StudioError('NOT_FOUND', `version ${versionId} does not exist`);
+    return toVersion(r);
+  }
+
+  /** The versions from the original up to `versionId`, oldest first. */
+  versionChain(versionId: number): VersionSummary[] {
+    const chain: VersionSummary[] = [];
+    let cur: number | null = versionId;
+    while (cur !== null) {
+      const v = this.version(cur);
+      chain.push(v);
+      cur = v.parentId;
+    }
+    return chain.reverse();
+  }
+
+  insertMask(imageId: number, contentHash: string, width: number, height: number, coverage: number): number {
+    return Number(this.db.prepare('INSERT INTO masks (image_id, content_hash, width, height, coverage, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(imageId, contentHash, width, height, coverage, now()).lastInsertRowid);
+  }
+
+  mask(maskId: number): MaskRow {
+    const r = this.db.prepare('SELECT * FROM masks WHERE id = ?').get(maskId) as MaskRow | undefined;
+    if (!r) throw new StudioError('NOT_FOUND', `mask ${maskId} does not exist`);
+    return r;
+  }
+
+  insertRun(projectId: number, baseVersionId: number, maskId: number, params: RunParams, device: string): number {
+    return Number(this.db.prepare(`INSERT INTO runs (project_id, base_version_id, mask_id, method, params_json, status, device, started_at)
+      VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`).run(projectId, baseVersionId, maskId, params.method, JSON.stringify(params), device, now()).lastInsertRowid);
+  }
+
+  finishRun(runId: number, status: Exclude<RunStatus, 'running'>, error: string | null, timings: Record<string, number>): void {
+    this.db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ?, timings_json = ? WHERE id = ?')
+      .run(status, error, now(), JSON.stringify(timings), runId);
+  }
+
+  /** Runs left 'running' by a process that died are marked failed on start. */
+  failInterruptedRuns(): number {
+    return this.db.prepare(`UPDATE runs SET status = 'failed', error = 'interrupted: the app stopped while this run was in progress', finished_at = ? WHERE status = 'running'`)
+      .run(now()).changes;
+  }
+
+  run(runId: number): RunSummary {
+    const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+    if (!r) throw new StudioError('NOT_FOUND', `run ${runId} does not exist`);
+    return this.toRun(r);
+  }
+
+  private toRun(r: RunRow): RunSummary {
+    const samples = (this.db.prepare('SELECT * FROM samples WHERE run_id = ? ORDER BY idx').all(r.id) as SampleRow[]).map(toSample);
+    return {
+      id: r.id, projectId: r.project_id, baseVersionId: r.base_version_id, maskId: r.mask_id, params: JSON.parse(r.params_json) as RunParams,
+      status: r.status, error: r.error, device: r.device, startedAt: r.started_at, finishedAt: r.finished_at, samples,
+    };
+  }
+
+  insertSample(runId: number, s: Omit<StoredSample, 'id' | 'runId'>): SampleSummary {
+    const id = Number(this.db.prepare(`INSERT INTO samples (run_id, idx, seed, content_hash, x, y, width, height, millis, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(runId, s.index, s.seed, s.contentHash, s.x, s.y, s.width, s.height, s.millis, now()).lastInsertRowid);
+    return { id, runId, index: s.index, seed: s.seed, x: s.x, y: s.y, width: s.width, height: s.height, millis: s.millis };
+  }
+
+  sample(sampleId: number): StoredSample {
+    const r = this.db.prepare('SELECT * FROM samples WHERE id = ?').get(sampleId) as SampleRow | undefined;
+    if (!r) throw new StudioError('NOT_FOUND', `sample ${sampleId} does not exist`);
+    return { ...toSample(r), contentHash: r.content_hash };
+  }
+
+  sampleOfRun(runId: number, index: number): StoredSample {
+    const r = this.db.prepare('SELECT * FROM samples WHERE run_id = ? AND idx = ?').get(runId, index) as SampleRow | undefined;
+    if (!r) throw new StudioError('NOT_FOUND', `run ${runId} has no sample ${index + 1}`);
+    return { ...toSample(r), contentHash: r.content_hash };
+  }
+
+  /** Makes a sample the new head version of its project. */
+  applySample(runId: number, index: number): number {
+    return this.db.transaction(() => {
+      const run = this.run(runId);
+      if (run.status !== 'done') throw new StudioError('BAD_REQUEST', `run ${runId} is ${run.status}; only finished runs can be applied`);
+      const sample = this.sampleOfRun(runId, index);
+      const t = now();
+      const label = `${run.params.method === 'patchmatch' ? 'PatchMatch' : 'Diffusion'} fill, sample ${index + 1}`;
+      const id = Number(this.db.prepare('INSERT INTO versions (project_id, parent_id, run_id, sample_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(run.projectId, run.baseVersionId, runId, sample.id, label, t).lastInsertRowid);
+      this.db.prepare('UPDATE projects SET updated_at = ? WHERE id = ?').run(t, run.projectId);
+      return id;
+    })();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Content-addressed file store beside the database: blobs are named by their
+ * sha256 and written atomically (temporary file in the same folder, fsync,
+ * rename), so a killed process never leaves a half-written blob under a
+ * valid name.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../../shared/errors';
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  await fs.mkdir(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  let handle: fs.FileHandle | null = null;
+  try {
+    handle = await fs.open(tmp, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o644);
+    await handle.writeFile(bytes);
+    await handle.sync();
+    await handle.close();
+    handle = null;
+    await fs.rename(tmp, file);
+  } catch (err) {
+    if (handle) await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC') throw new StudioError('DISK_FULL', `the disk is full; could not write ${path.basename(file)}`);
+    throw err;
+  }
+}
+
+export class BlobStore {
+  constructor(readonly root: string) {}
+
+  pathOf(hash: string): string {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not a sha256 hash: ${hash}`);
+    return path.join(this.root, hash.slice(0, 2), hash.slice(2));
+  }
+
+  async put(bytes: Uint8Array): Promise<string> {
+    const hash = sha256(bytes);
+    const file = this.pathOf(hash);
+    try {
+      await fs.access(file);
+      return hash; // already stored: content addressing makes this a no-op
+    } catch {
+      await writeFileAtomic(file, bytes);
+      return hash;
+    }
+  }
+
+  async get(hash: string): Promise<Uint8Array> {
+    try {
+      const bytes = await fs.readFile(this.pathOf(hash));
+      if (sha256(bytes) !== hash) {
+        throw new StudioError('CORRUPT_IMAGE', `stored file ${hash.slice(0, 12)}… is damaged (checksum mismatch)`);
+      }
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new StudioError('NOT_FOUND', `stored file ${hash.slice(0, 12)}… is missing from the data folder`);
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Carries a source photo's metadata (EXIF, ICC, XMP, IPTC) into a re-encoded
+ * file at the container level, byte for byte. sharp can keep metadata only
+ * from its own input, and attaching an ICC profile to raw pixels makes it
+ * convert them, so outputs encoded from our raw buffers get the original
+ * segments/chunks copied in here. The EXIF Orientation tag is reset to 1
+ * because the pixels were already rotated on load.
+ */
+import { StudioError } from '../../shared/errors';
+
+export type ContainerFormat = 'jpeg' | 'png' | 'webp' | 'tiff';
+
+export function sniffFormat(bytes: Uint8Array): ContainerFormat | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'webp';
+  if (bytes.length >= 4 && ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 42 && bytes[3] === 0) ||
+    (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 42))) return 'tiff';
+  return null;
+}
+
+function ascii(b: Uint8Array, at: number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n && at + i < b.length; i++) s += String.fromCharCode(b[at + i]!);
+  return s;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ EXIF
+
+/**
+ * Sets the Orientation tag (0x0112) in a TIFF-structured EXIF block to 1, in a
+ * copy. `tiffStart` is where the "II*\0"/"MM\0*" header begins.
+ */
+export function resetExifOrientation(exif: Uint8Array, tiffStart = 0): Uint8Array {
+  const out = exif.slice();
+  if (out.length < tiffStart + 8) return out;
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const little = out[tiffStart] === 0x49;
+  const ifd = tiffStart + view.getUint32(tiffStart + 4, little);
+  if (ifd + 2 > out.length) return out;
+  const count = view.getUint16(ifd, little);
+  for (let i = 0; i < count; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > out.length) break;
+    if (view.getUint16(entry, little) === 0x0112) {
+      view.setUint16(entry + 8, 1, little); // SHORT value stored left-justified in the value field
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ JPEG
+
+interface JpegSegment { readonly marker: number; readonly bytes: Uint8Array }
+
+/** Header segments up to (not including) SOS. */
+function jpegSegments(b: Uint8Array): { segments: JpegSegment[]; rest: number } {
+  if (sniffFormat(b) !== 'jpeg') throw new StudioError('CORRUPT_IMAGE', 'not a JPEG stream');
+  const segments: JpegSegment[] = [];
+  let i = 2;
+  while (i + 4 <= b.length) {
+    if (b[i] !== 0xff) throw new StudioError('CORRUPT_IMAGE', `JPEG marker expected at byte ${i}`);
+    const marker = b[i + 1]!;
+    if (marker === 0xff) { i++; continue; }
+    if (marker === 0xda /* SOS */) return { segments, rest: i };
+    const len = (b[i + 2]! << 8) | b[i + 3]!;
+    if (len < 2 || i + 2 + len > b.length) throw new StudioError('CORRUPT_IMAGE', 'JPEG segment runs past the end of the file');
+    segments.push({ marker, bytes: b.subarray(i, i + 2 + len) });
+    i += 2 + len;
+  }
+  throw new StudioError('CORRUPT_IMAGE', 'JPEG has no image data');
+}
+
+const isExifApp1 = (s: JpegSegment) => s.marker === 0xe1 && ascii(s.bytes, 4, 6) === 'Exif\0\0';
+const isXmpApp1 = (s: JpegSegment) => s.marker === 0xe1 && ascii(s.bytes, 4, 29) === 'http://ns.adobe.com/xap/1.0/\0';
+const isIccApp2 = (s: JpegSegment) => s.marker === 0xe2 && ascii(s.bytes, 4, 12) === 'ICC_PROFILE\0';
+const isIptcApp13 = (s: JpegSegment) => s.marker === 0xed;
+const isMetadataSegment = (s: JpegSegment) => isExifApp1(s) || isXmpApp1(s) || isIccApp2(s) || isIptcApp13(s) ||
+  (s.marker === 0xe1); // any other APP1 (extended XMP)
+
+function transplantJpeg(source: Uint8Array, target: Uint8Array): Uint8Array {
+  const src = jpegSegments(source);
+  const dst = jpegSegments(target);
+  const carried = src.segments.filter(isMetadataSegment).map((s) => (isExifApp1(s) ? resetExifOrientation(s.bytes, 10) : s.bytes));
+  const kept = dst.segments.filter((s) => !isMetadataSegment(s));
+  // JFIF APP0 (if any) must stay first; metadata follows it.
+  const app0 = kept.filter((s) => s.marker === 0xe0).map((s) => s.bytes);
+  const others = kept.filter((s) => s.marker !== 0xe0).map((s) => s.bytes);
+  return concat([target.subarray(0, 2), ...app0, ...carried, ...others, target.subarray(dst.rest)]);
+}
+
+// ------------------------------------------------------------------- PNG
+
+interface PngChunk { readonly type: string; readonly bytes: Uint8Array }
+
+function pngChunks(b: Uint8Array): PngChunk[] {
+  if (sniffFormat(b) !== 'png') throw new StudioError('CORRUPT_IMAGE', 'not a PNG stream');
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const chunks: PngChunk[] = [];
+  let i = 8;
+  while (i + 12 <= b.length) {
+    const len = view.getUint32(i);
+    const end = i + 12 + len;
+    if (end > b.length) throw new StudioError('CORRUPT_IMAGE', 'PNG chunk runs past the end of the file');
+    const type = ascii(b, i + 4, 4);
+    chunks.push({ type, bytes: b.subarray(i, end) });
+    i = end;
+    if (type === 'IEND') break;
+  }
+  return chunks;
+}
+
+const PNG_METADATA = new Set(['iCCP', 'sRGB', 'gAMA', 'cHRM', 'eXIf', 'iTXt', 'tEXt', 'zTXt', 'pHYs', 'tIME']);
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+export function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngChunkWithOrientationReset(chunk: PngChunk): Uint8Array {
+  if (chunk.type !== 'eXIf') return chunk.bytes;
+  const out = chunk.bytes.slice();
+  const data = resetExifOrientation(out.subarray(8, out.length - 4));
+  out.set(data, 8);
+  new DataView(out.buffer).setUint32(out.length - 4, crc32(out.subarray(4, out.length - 4)));
+  return out;
+}
+
+function transplantPng(source: Uint8Array, target: Uint8Array): Uint8Array {
+  const carried = pngChunks(source).filter((c) => PNG_METADATA.has(c.type));
+  const dst = pngChunks(target);
+  const ihdr = dst.filter((c) => c.type === 'IHDR');
+  const body = dst.filter((c) => c.type !== 'IHDR' && !PNG_METADATA.has(c.type));
+  // iCCP and sRGB are mutually exclusive; prefer the source's colour chunks.
+  return concat([target.subarray(0, 8), ...ihdr.map((c) => c.bytes), ...carried.map(pngChunkWithOrientationReset), ...body.map((c) => c.bytes)]);
+}
+
+// ------------------------------------------------------------------ WebP
+
+interface RiffChunk { readonly fourcc: string; readonly data: Uint8Array }
+
+function webpChunks(b: Uint8Array): RiffChunk[] {
+  if (sniffFormat(b) !== 'webp') throw new StudioError('CORRUPT_IMAGE', 'not a WebP stream');
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const chunks: RiffChunk[] = [];
+  let i = 12;
+  while (i + 8 <= b.length) {
+    const size = view.getUint32(i + 4, true);
+    if (i + 8 + size > b.length) throw new StudioError('CORRUPT_IMAGE', 'WebP chunk runs past the end of the file');
+    chunks.push({ fourcc: ascii(b, i, 4), data: b.subarray(i + 8, i + 8 + size) });
+    i += 8 + size + (size & 1);
+  }
+  return chunks;
+}
+
+function riffChunk(fourcc: string, data: Uint8Array): Uint8Array {
+  const pad = data.length & 1;
+  const out = new Uint8Array(8 + data.length + pad);
+  for (let k = 0; k < 4; k++) out[k] = fourcc.charCodeAt(k);
+  new DataView(out.buffer).setUint32(4, data.length, true);
+  out.set(data, 8);
+  return out;
+}
+
+function transplantWebp(source: Uint8Array, target: Uint8Array, width: number, height: number): Uint8Array {
+  const src = webpChunks(source);
+  const dst = webpChunks(target);
+  const icc = src.find((c) => c.fourcc === 'ICCP');
+  const exif = src.find((c) => c.fourcc === 'EXIF');
+  const xmp = src.find((c) => c.fourcc === 'XMP ');
+  if (!icc && !exif && !xmp) return target;
+  const image = dst.filter((c) => c.fourcc === 'VP8 ' || c.fourcc === 'VP8L' || c.fourcc === 'ALPH');
+  const oldVp8x = dst.find((c) => c.fourcc === 'VP8X');
+  const hasAlpha = dst.some((c) => c.fourcc === 'ALPH') || (oldVp8x !== undefined && (oldVp8x.data[0]! & 0x10) !== 0) ||
+    image.some((c) => c.fourcc === 'VP8L' && ((c.data[4]! >> 4) & 1) === 1);
+  const vp8x = new Uint8Array(10);
+  vp8x[0] = (icc ? 0x20 : 0) | (hasAlpha ? 0x10 : 0) | (exif ? 0x08 : 0) | (xmp ? 0x04 : 0);
+  const w = width - 1;
+  const h = height - 1;
+  vp8x.set([w & 255, (w >> 8) & 255, (w >> 16) & 255, h & 255, (h >> 8) & 255, (h >> 16) & 255], 4);
+  const exifData = exif ? resetExifOrientation(exif.data, ascii(exif.data, 0, 6) === 'Exif\0\0' ? 6 : 0) : null;
+  const parts = [
+    riffChunk('VP8X', vp8x),
+    ...(icc ? [riffChunk('ICCP', icc.data)] : []),
+    ...image.map((c) => riffChunk(c.fourcc, c.data)),
+    ...(exifData ? [riffChunk('EXIF', exifData)] : []),
+    ...(xmp ? [riffChunk('XMP ', xmp.data)] : []),
+  ];
+  const body = concat(parts);
+  const header = new Uint8Array(12);
+  header.set([0x52, 0x49, 0x46, 0x46], 0);
+  new DataView(header.buffer).setUint32(4, body.length + 4, true);
+  header.set([0x57, 0x45, 0x42, 0x50], 8);
+  return concat([header, body]);
+}
+
+/** True when a WebP file holds a lossless (VP8L) bitstream. */
+export function webpIsLossless(bytes: Uint8Array): boolean {
+  try {
+    return webpChunks(bytes).some((c) => c.fourcc === 'VP8L');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Returns `target` (a file sharp encoded from raw pixels) with the metadata
+ * of `source` carried over. Both must be the same container format, except
+ * that metadata is dropped silently when formats differ (the user asked for
+ * another format; the caller reports what was kept).
+ */
+export function transplantMetadata(
+  source: Uint8Array,
+  target: Uint8Array,
+  size: { width: number; height: number },
+): Uint8Array {
+  const sf = sniffFormat(source);
+  const tf = sniffFormat(target);
+  if (sf === null || tf === null || sf !== tf) return target;
+  switch (tf) {
+    case 'jpeg': return transplantJpeg(source, target);
+    case 'png': return transplantPng(source, target);
+    case 'webp': return transplantWebp(source, target, size.width, size.height);
+    case 'tiff': return target; // handled by io.ts through sharp (see encodeTiff)
+  }
+}

@@ -1,0 +1,3 @@
+export { patchMatchFill } from './patchMatchFill';
+export { runPatchMatchInWorker, type WorkerFillOptions } from './worker-client';
+export type { FillResult, PatchMatchOptions, PixelImage, Rect } from './types';

@@ -1,0 +1,82 @@
+/**
+ * EM "M-step" of Wexler et al. 2007: every hole pixel becomes the weighted
+ * mean of the values that all overlapping target patches' sources propose for
+ * it. A patch's weight falls with its match distance, exp(-d / 2σ²), with σ²
+ * the 75th percentile of the distances (Wexler's choice), so poor matches
+ * barely blur good ones.
+ */
+import type { NearestNeighbourField, SearchLevel } from './nearestNeighbourField';
+
+/** Exponent cap: keeps weights of terrible matches above zero so every pixel has a vote. */
+const MAX_EXPONENT = 20;
+const PERCENTILE_SAMPLES = 4096;
+
+export function voteWeights(level: SearchLevel, field: NearestNeighbourField): Float32Array {
+  const { targets, width, height, r } = level;
+  const n = targets.pixel.length;
+  const perPixel = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    const x = targets.x[t]!, y = targets.y[t]!;
+    const cols = Math.min(x, r) + Math.min(width - 1 - x, r) + 1;
+    const rows = Math.min(y, r) + Math.min(height - 1 - y, r) + 1;
+    perPixel[t] = field.cost[t]! / (cols * rows);
+  }
+  const stride = Math.max(1, Math.floor(n / PERCENTILE_SAMPLES));
+  const sample = new Float64Array(Math.ceil(n / stride));
+  for (let i = 0, t = 0; t < n; t += stride) sample[i++] = perPixel[t]!;
+  sample.sort();
+  const sigma2 = Math.max(1, sample[Math.floor(0.75 * (sample.length - 1))] ?? 1);
+  const weights = new Float32Array(n);
+  for (let t = 0; t < n; t++) weights[t] = Math.exp(-Math.min(perPixel[t]! / (2 * sigma2), MAX_EXPONENT));
+  return weights;
+}
+
+/**
+ * Writes the vote into `out`'s hole pixels, reading proposals from `values`
+ * (same layout). Sources never overlap the hole, so `out` may be `values`.
+ */
+export function voteHole<T extends Uint8Array | Uint16Array>(
+  level: SearchLevel,
+  field: NearestNeighbourField,
+  weights: Float32Array,
+  values: T,
+  out: T,
+  maxValue: number,
+): void {
+  const { targets, width, height, r, hole, channels: C } = level;
+  const source = field.source;
+  const indexOf = targets.indexOf;
+  const four = C === 4;
+  for (let k = 0; k < targets.pixel.length; k++) {
+    const p = targets.pixel[k]!;
+    if (hole[p] === 0) continue;
+    const x = targets.x[k]!, y = targets.y[k]!;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, wsum = 0;
+    const dyMin = Math.max(-r, y - (height - 1)), dyMax = Math.min(r, y);
+    const dxMin = Math.max(-r, x - (width - 1)), dxMax = Math.min(r, x);
+    // The patch centred at p - (dx, dy) covers p at offset (dx, dy).
+    for (let dy = dyMin; dy <= dyMax; dy++) {
+      const rowOffset = dy * width;
+      for (let dx = dxMin; dx <= dxMax; dx++) {
+        const t = indexOf[p - rowOffset - dx]!;
+        const w = weights[t]!;
+        const s = (source[t]! + rowOffset + dx) * C;
+        a0 += w * values[s]!;
+        a1 += w * values[s + 1]!;
+        a2 += w * values[s + 2]!;
+        if (four) a3 += w * values[s + 3]!;
+        wsum += w;
+      }
+    }
+    const o = p * C;
+    out[o] = clampRound(a0 / wsum, maxValue);
+    out[o + 1] = clampRound(a1 / wsum, maxValue);
+    out[o + 2] = clampRound(a2 / wsum, maxValue);
+    if (four) out[o + 3] = clampRound(a3 / wsum, maxValue);
+  }
+}
+
+function clampRound(v: number, maxValue: number): number {
+  const r = Math.round(v);
+  return r < 0 ? 0 : r > maxValue ? maxValue : r;
+}

@@ -1,0 +1,41 @@
+/**
+ * Reads a user's mask (PNG or any format sharp reads) into one byte per
+ * pixel: 255 = fill where the mask is white (luma > 127, alpha-weighted),
+ * 0 elsewhere. Masks are not EXIF-rotated: they are drawn on the oriented
+ * photo (DESIGN.md §8).
+ */
+import sharp from 'sharp';
+import { StudioError } from '../../shared/errors';
+import { maskCoverage } from '../../shared/mask-ops';
+
+export async function decodeMask(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch (err) {
+    throw new StudioError('BAD_MASK', `the mask could not be read: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (meta.width !== width || meta.height !== height) {
+    throw new StudioError('MASK_SIZE_MISMATCH', `the mask is ${meta.width}×${meta.height} but the image is ${width}×${height}; masks must match the photo's size (after orientation)`);
+  }
+  let data: Buffer;
+  try {
+    data = await sharp(bytes, { ignoreIcc: true, failOn: 'truncated' }).toColourspace('srgb').ensureAlpha().raw().toBuffer();
+  } catch (err) {
+    throw new StudioError('BAD_MASK', `the mask could not be decoded: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const out = new Uint8Array(width * height);
+  for (let i = 0, p = 0; i < out.length; i++, p += 4) {
+    const luma = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+    out[i] = (luma * data[p + 3]!) / 255 > 127 ? 255 : 0;
+  }
+  return out;
+}
+
+/** Rejects masks that leave nothing to do or nothing to learn from. */
+export function checkMaskUsable(mask: Uint8Array): number {
+  const coverage = maskCoverage(mask);
+  if (coverage === 0) throw new StudioError('MASK_EMPTY', 'the mask is empty: paint over what should be removed (white = fill)');
+  if (coverage === 1) throw new StudioError('MASK_FULL', 'the mask covers the whole photo: nothing is left to fill from; leave part of the photo unmasked');
+  return coverage;
+}

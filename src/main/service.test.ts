@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { StudioService } from './service';
+import { decodeImage } from './imaging/io';
+import { handmadeTiff, noise } from '../../tests/helpers/handmade-images';
+import type { StudioEvent } from '../shared/api';
+
+const W = 160, H = 120;
+let dir: string;
+let service: StudioService;
+
+function texture(w: number, h: number): Buffer {
+  const raw = Buffer.alloc(w * h * 3);
+  const n = noise(w * h * 3, 42, 40);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = (y * w + x) * 3;
+    raw[i] = 100 + 60 * Math.sin(x / 5) + n[i]!;
+    raw[i + 1] = 90 + 50 * Math.cos(y / 4) + n[i + 1]!;
+    raw[i + 2] = 80 + n[i + 2]!;
+  }
+  return raw;
+}
+
+async function pngOf(raw: Buffer, w: number, h: number, channels: 1 | 3 = 3): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(raw, { raw: { width: w, height: h, channels } }).png().toBuffer());
+}
+
+function boxMask(w: number, h: number, x0: number, y0: number, x1: number, y1: number): Buffer {
+  const m = Buffer.alloc(w * h);
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * w + x] = 255;
+  return m;
+}
+
+function countFiles(root: string): number {
+  let n = 0;
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else n++;
+    }
+  };
+  try { walk(root); } catch { /* no store yet */ }
+  return n;
+}
+
+function waitFinished(svc: StudioService, jobId: string): Promise<StudioEvent> {
+  return new Promise((resolve) => {
+    const off = svc.subscribe((e) => {
+      if (e.type === 'job.finished' && e.payload.jobId === jobId) { off(); resolve(e); }
+    });
+  });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'studio-service-'));
+  service = new StudioService({ dataDir: dir, mode: 'browser', version: 'test' });
+});
+afterAll(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('first loop: import, fill, apply, export', () => {
+  it('changes no pixel outside the mask, with and without feather, 8-bit PNG', async () => {
+    const source = texture(W, H);
+    const detail = await service.call('images.import', { fileName: 'scene.png', bytes: await pngOf(source, W, H) });
+    const maskRaw = boxMask(W, H, 60, 40, 90, 70);
+    for (const feather of [0, 4]) {
+      const job = await service.call('jobs.inpaint', {
+        projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await pngOf(maskRaw, W, H, 1),
+        params: { method: 'patchmatch', samples: 2, seed: 7, feather },
+      });
+      const finished = waitFinished(service, job.jobId);
+      await service.waitForJob(job.jobId);
+      expect((await finished).payload).toMatchObject({ status: 'done' });
+      const run = service.repo.run(job.runId);
+      expect(run.samples).toHaveLength(2);
+      expect(run.samples[0]).toMatchObject({ x: 60, y: 40, width: 30, height: 30, seed: 7 });
+      expect(run.samples[1]!.seed).toBe(8);
+      const after = await service.call('versions.apply', { runId: job.runId, sampleIndex: 1 });
+      const head = after.versions[0]!;
+      expect(head.runId).toBe(job.runId);
+      const file = await service.readFile({ kind: 'version-full', id: head.id });
+      expect(file.mime).toBe('image/png');
+      const out = await decodeImage(file.bytes);
+      let changedInside = 0;
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) {
+        const i = (y * W + x) * 3 + c;
+        if (maskRaw[y * W + x] === 0) expect(out.image.data[i]).toBe(source[i]);
+        else if (out.image.data[i] !== source[i]) changedInside++;
+      }
+      expect(changedInside).toBeGreaterThan(100);
+    }
+  });
+
+  it('keeps 16-bit TIFF data exact outside the mask and writes 16-bit', async () => {
+    const w = 96, h = 64;
+    const px = noise(w * h * 3, 1234, 65535);
+    const detail = await service.call('images.import', { fileName: 'scan.tif', bytes: new Uint8Array(handmadeTiff(w, h, 16, px)) });
+    expect(detail.image.bitDepth).toBe(16);
+    const maskRaw = boxMask(w, h, 30, 20, 50, 40);
+    const job = await service.call('jobs.inpaint', {
+      projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await pngOf(maskRaw, w, h, 1),
+      params: { method: 'patchmatch', samples: 1, seed: 1 },
+    });
+    await service.waitForJob(job.jobId);
+    expect(service.repo.run(job.runId).status).toBe('done');
+    const rendered = await service.renderSample(job.runId, 0);
+    expect(rendered.format).toBe('tiff');
+    const out = await decodeImage(rendered.bytes);
+    expect(out.image.depth).toBe(16);
+    for (let p = 0; p < w * h; p++) {
+      if (maskRaw[p] === 0) for (let c = 0; c < 3; c++) expect(out.image.data[p * 3 + c]).toBe(px[p * 3 + c]);
+    }
+  });
+
+  it('finds projects and versions again after a restart', async () => {
+    const before = await service.call('projects.list', {});
+    const reopened = new StudioService({ dataDir: dir, mode: 'browser', version: 'test' });
+    try {
+      const after = await reopened.call('projects.list', {});
+      expect(after).toEqual(before);
+      const detail = await reopened.call('projects.get', { projectId: after[0]!.id });
+      expect(detail.versions.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await reopened.close();
+    }
+  });
+});
+
+describe('bad input gets a clear error and writes nothing', () => {
+  it('rejects broken files and bad masks without touching the store or the history', async () => {
+    const good = await service.call('images.import', { fileName: 'ok.png', bytes: await pngOf(texture(64, 48), 64, 48) });
+    const jpeg = await sharp(texture(64, 48), { raw: { width: 64, height: 48, channels: 3 } }).jpeg().toBuffer();
+    const storeFiles = countFiles(path.join(dir, 'store'));
+    const projects = (await service.call('projects.list', {})).length;
+    const runs = good.runs.length;
+
+    const cases: [string, Uint8Array, string][] = [
+      ['truncated.jpg', new Uint8Array(jpeg.subarray(0, Math.floor(jpeg.length / 2))), 'CORRUPT_IMAGE'],
+      ['notes.png', new TextEncoder().encode('this is a text file renamed to .png'), 'UNSUPPORTED_FORMAT'],
+      ['IMG_0001.CR2', new Uint8Array([0x49, 0x49, 42, 0, 8, 0, 0, 0]), 'UNSUPPORTED_FORMAT'],
+    ];
+    for (const [fileName, bytes, code] of cases) {
+      await expect(service.call('images.import', { fileName, bytes })).rejects.toMatchObject({ code });
+    }
+    await expect(service.handle('images.import', { fileName: 'empty.png', bytes: new Uint8Array(0) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(service.handle('images.import', { fileName: '../../etc/passwd', bytes: new Uint8Array([1]) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+
+    const base = { projectId: good.project.id, versionId: good.project.headVersionId, params: { method: 'patchmatch' as const } };
+    await expect(service.call('jobs.inpaint', { ...base, mask: await pngOf(Buffer.alloc(50 * 48), 50, 48, 1) })).rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH' });
+    await expect(service.call('jobs.inpaint', { ...base, mask: await pngOf(Buffer.alloc(64 * 48), 64, 48, 1) })).rejects.toMatchObject({ code: 'MASK_EMPTY' });
+    await expect(service.call('jobs.inpaint', { ...base, mask: await pngOf(Buffer.alloc(64 * 48, 255), 64, 48, 1) })).rejects.toMatchObject({ code: 'MASK_FULL' });
+    await expect(service.call('jobs.inpaint', { ...base, mask: new TextEncoder().encode('not a png') })).rejects.toMatchObject({ code: 'BAD_MASK' });
+    await expect(service.handle('jobs.inpaint', { ...base, mask: new Uint8Array([1]), params: { samples: 99 } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(service.handle('no.such.method', {})).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+
+    expect(countFiles(path.join(dir, 'store'))).toBe(storeFiles);
+    expect((await service.call('projects.list', {})).length).toBe(projects);
+    expect((await service.call('projects.get', { projectId: good.project.id })).runs.length).toBe(runs);
+  });
+
+  it('a cancelled job ends as cancelled and leaves no samples', async () => {
+    const w = 1200, h = 900;
+    const detail = await service.call('images.import', { fileName: 'big.png', bytes: await pngOf(texture(w, h), w, h) });
+    const job = await service.call('jobs.inpaint', {
+      projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await pngOf(boxMask(w, h, 200, 200, 700, 600), w, h, 1),
+      params: { method: 'patchmatch', samples: 4 },
+    });
+    const finished = waitFinished(service, job.jobId);
+    await service.call('jobs.cancel', { jobId: job.jobId });
+    expect((await finished).payload).toMatchObject({ status: 'cancelled' });
+    const run = service.repo.run(job.runId);
+    expect(run.status).toBe('cancelled');
+    expect(run.samples.length).toBeLessThan(4);
+  });
+});

@@ -1,0 +1,356 @@
+/**
+ * The studio service: implements the contract of src/shared/api.ts once.
+ * The Electron, browser-mode and CLI adapters are thin layers over it.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  MAX_SAMPLES, PROXY_MAX_EDGE, requestSchemas, isMethod,
+  type AppInfo, type EventMap, type EventName, type FileRef, type InpaintParams, type Method,
+  type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
+} from '../shared/api';
+import { StudioError, toWireError } from '../shared/errors';
+import { maskCoverage } from '../shared/mask-ops';
+import { openDatabase, type Db } from './history/db';
+import { HistoryRepository } from './history/repository';
+import { BlobStore, writeFileAtomic } from './history/store';
+import { pasteImage } from './imaging/composite';
+import { checkFileName, decodeImage, encodeLikeSource, encodeRaw, extensionOf, makeProxy, probeImage, type EncodedOutput, type ImageProbe, type RawImage } from './imaging/io';
+import { checkMaskUsable, decodeMask } from './pipeline/mask-input';
+import { runInpaint } from './pipeline/inpaint';
+import { AVAILABLE_METHODS } from './pipeline/methods';
+
+export interface HostCapabilities {
+  /** Electron: show an open dialog and return the chosen path (null if cancelled). */
+  pickImageFile?(): Promise<string | null>;
+  /** Electron: show a save dialog. */
+  pickSavePath?(suggestedName: string): Promise<string | null>;
+}
+
+export interface ServiceOptions {
+  readonly dataDir: string;
+  readonly mode: 'electron' | 'browser' | 'cli';
+  readonly version: string;
+  readonly host?: HostCapabilities;
+  /** Where unexpected errors (bugs) in background jobs are reported. */
+  readonly onBug?: (err: unknown) => void;
+}
+
+function defaultBugReport(err: unknown): void {
+  console.error('Inpaint Studio: unexpected error in a background job:', err);
+}
+
+interface Job {
+  readonly id: string;
+  readonly runId: number;
+  readonly abort: AbortController;
+  readonly done: Promise<void>;
+}
+
+interface LoadedVersion { readonly versionId: number; readonly source: Uint8Array; readonly probe: ImageProbe; readonly image: RawImage }
+
+type Listener = (event: StudioEvent) => void;
+
+export class StudioService {
+  readonly repo: HistoryRepository;
+  private readonly db: Db;
+  private readonly store: BlobStore;
+  private readonly cacheDir: string;
+  private readonly listeners = new Set<Listener>();
+  private readonly jobs = new Map<string, Job>();
+  private queue: Promise<void> = Promise.resolve();
+  private versionCache: LoadedVersion | null = null;
+
+  constructor(readonly options: ServiceOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.db = openDatabase(path.join(options.dataDir, 'history.sqlite'));
+    this.repo = new HistoryRepository(this.db);
+    this.store = new BlobStore(path.join(options.dataDir, 'store'));
+    this.cacheDir = path.join(options.dataDir, 'cache');
+    this.repo.failInterruptedRuns();
+  }
+
+  // ------------------------------------------------------------- dispatch
+
+  /** Validates an untrusted request and runs it. */
+  async handle(method: string, request: unknown): Promise<unknown> {
+    if (!isMethod(method)) throw new StudioError('BAD_REQUEST', `unknown method "${method}"`);
+    const parsed = requestSchemas[method].safeParse(request ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      throw new StudioError('BAD_REQUEST', `${method}: ${where}${issue?.message ?? 'invalid request'}`);
+    }
+    return this.dispatch(method, parsed.data as ParsedRequestOf<typeof method>);
+  }
+
+  async call<M extends Method>(method: M, request: unknown): Promise<ResponseOf<M>> {
+    return (await this.handle(method, request)) as ResponseOf<M>;
+  }
+
+  private async dispatch(method: Method, req: unknown): Promise<unknown> {
+    switch (method) {
+      case 'app.info': return this.info();
+      case 'projects.list': return this.repo.listProjects();
+      case 'projects.get': return this.repo.detail((req as ParsedRequestOf<'projects.get'>).projectId);
+      case 'images.import': {
+        const r = req as ParsedRequestOf<'images.import'>;
+        return this.importBytes(r.fileName, r.bytes, null);
+      }
+      case 'images.openDialog': {
+        if (!this.options.host?.pickImageFile) throw new StudioError('NOT_AVAILABLE', 'the open dialog exists only in the desktop app; use the file picker');
+        const picked = await this.options.host.pickImageFile();
+        return picked === null ? null : this.importPath(picked);
+      }
+      case 'jobs.inpaint': return this.startInpaint(req as ParsedRequestOf<'jobs.inpaint'>);
+      case 'jobs.cancel': return this.cancel((req as ParsedRequestOf<'jobs.cancel'>).jobId);
+      case 'versions.apply': {
+        const r = req as ParsedRequestOf<'versions.apply'>;
+        const versionId = this.repo.applySample(r.runId, r.sampleIndex);
+        return this.repo.detail(this.repo.version(versionId).projectId);
+      }
+      case 'versions.export': return this.exportVersion((req as ParsedRequestOf<'versions.export'>).versionId);
+    }
+  }
+
+  info(): AppInfo {
+    return {
+      version: this.options.version,
+      mode: this.options.mode === 'electron' ? 'electron' : 'browser',
+      methods: AVAILABLE_METHODS,
+      defaultMethod: AVAILABLE_METHODS.includes('diffusion') ? 'diffusion' : 'patchmatch',
+      canOpenDialog: this.options.host?.pickImageFile !== undefined,
+      maxSamples: MAX_SAMPLES,
+    };
+  }
+
+  // --------------------------------------------------------------- events
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit<E extends EventName>(type: E, payload: EventMap[E]): void {
+    for (const l of this.listeners) l({ type, payload } as StudioEvent);
+  }
+
+  // --------------------------------------------------------------- import
+
+  /** Imports a file the user chose (dialog or CLI argument). The original is only read. */
+  async importPath(file: string): Promise<ProjectDetail> {
+    checkFileName(file);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new StudioError('NOT_FOUND', `${file} does not exist`);
+      if (code === 'EISDIR') throw new StudioError('BAD_REQUEST', `${file} is a folder, not an image`);
+      throw err;
+    }
+    return this.importBytes(path.basename(file), new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), path.resolve(file));
+  }
+
+  async importBytes(fileName: string, bytes: Uint8Array, sourcePath: string | null): Promise<ProjectDetail> {
+    checkFileName(fileName);
+    const probe = await probeImage(bytes, fileName);
+    // Decode once now so a file that only fails on full decode (truncated data) is rejected before anything is stored.
+    await decodeImage(bytes, fileName);
+    const hash = await this.store.put(bytes);
+    const projectId = this.repo.createProjectWithImage(path.parse(fileName).name, {
+      fileName, sourcePath, contentHash: hash, format: probe.format, width: probe.width, height: probe.height,
+      bitDepth: probe.depth, channels: probe.channels, orientation: probe.orientation, hasIcc: probe.hasIcc, bytes: bytes.length,
+    });
+    return this.repo.detail(projectId);
+  }
+
+  // --------------------------------------------------------------- pixels
+
+  /** Pixels of a version: the original with every applied sample crop pasted in order. */
+  async loadVersion(versionId: number): Promise<LoadedVersion> {
+    if (this.versionCache?.versionId === versionId) return this.versionCache;
+    const chain = this.repo.versionChain(versionId);
+    const image = this.repo.imageOfProject(chain[0]!.projectId);
+    const source = await this.store.get(image.contentHash);
+    const decoded = await decodeImage(source, image.fileName);
+    for (const v of chain.slice(1)) {
+      if (v.sampleId === null) continue;
+      const s = this.repo.sample(v.sampleId);
+      const crop = await decodeImage(await this.store.get(s.contentHash), `sample ${s.id}`);
+      pasteImage(decoded.image, crop.image, s.x, s.y);
+    }
+    const loaded = { versionId, source, probe: decoded.probe, image: decoded.image };
+    this.versionCache = loaded;
+    return loaded;
+  }
+
+  /** The full photo as it looks with sample `index` of `runId` applied. */
+  async renderSample(runId: number, index: number, format?: EncodedOutput['format']): Promise<EncodedOutput> {
+    const run = this.repo.run(runId);
+    const sample = this.repo.sampleOfRun(runId, index);
+    const base = await this.loadVersion(run.baseVersionId);
+    const image = copyImage(base.image);
+    const crop = await decodeImage(await this.store.get(sample.contentHash), `sample ${sample.id}`);
+    pasteImage(image, crop.image, sample.x, sample.y);
+    return encodeLikeSource(base.source, base.probe, image, format ? { format } : {});
+  }
+
+  async renderVersion(versionId: number): Promise<EncodedOutput> {
+    const v = await this.loadVersion(versionId);
+    return encodeLikeSource(v.source, v.probe, v.image);
+  }
+
+  /** Serves the file behind a FileRef (display proxies and full exports). */
+  async readFile(ref: FileRef): Promise<{ bytes: Uint8Array; mime: string; fileName: string | null }> {
+    switch (ref.kind) {
+      case 'version-proxy': return this.cached(`version-${ref.id}`, async () => {
+        const v = await this.loadVersion(ref.id);
+        return makeProxy(v.source, v.probe, v.image, PROXY_MAX_EDGE);
+      });
+      case 'sample-proxy': return this.cached(`sample-${ref.id}`, async () => {
+        const s = this.repo.sample(ref.id);
+        const run = this.repo.run(s.runId);
+        const base = await this.loadVersion(run.baseVersionId);
+        const image = copyImage(base.image);
+        pasteImage(image, (await decodeImage(await this.store.get(s.contentHash))).image, s.x, s.y);
+        return makeProxy(base.source, base.probe, image, PROXY_MAX_EDGE);
+      });
+      case 'version-full': {
+        const version = this.repo.version(ref.id);
+        const image = this.repo.imageOfProject(version.projectId);
+        const out = await this.renderVersion(ref.id);
+        return { bytes: out.bytes, mime: `image/${out.format}`, fileName: exportName(image.fileName, version.id, out.format) };
+      }
+    }
+  }
+
+  private async cached(key: string, make: () => Promise<{ bytes: Uint8Array; mime: string }>): Promise<{ bytes: Uint8Array; mime: string; fileName: null }> {
+    const file = path.join(this.cacheDir, key);
+    try {
+      const [bytes, mime] = await Promise.all([fs.readFile(file), fs.readFile(`${file}.mime`, 'utf8')]);
+      return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), mime, fileName: null };
+    } catch {
+      const made = await make();
+      await writeFileAtomic(`${file}.mime`, new TextEncoder().encode(made.mime));
+      await writeFileAtomic(file, made.bytes);
+      return { ...made, fileName: null };
+    }
+  }
+
+  private async exportVersion(versionId: number): Promise<ResponseOf<'versions.export'>> {
+    const file: FileRef = { kind: 'version-full', id: versionId };
+    const pick = this.options.host?.pickSavePath;
+    if (!pick) return { savedTo: null, file };
+    const version = this.repo.version(versionId);
+    const image = this.repo.imageOfProject(version.projectId);
+    const out = await this.renderVersion(versionId);
+    const target = await pick(exportName(image.fileName, versionId, out.format));
+    if (target === null) return { savedTo: null, file };
+    if (image.sourcePath && path.resolve(target) === path.resolve(image.sourcePath)) {
+      throw new StudioError('FORBIDDEN_PATH', 'Inpaint Studio never overwrites an original; choose another file name');
+    }
+    await writeFileAtomic(target, out.bytes);
+    return { savedTo: target, file };
+  }
+
+  // ----------------------------------------------------------------- jobs
+
+  private async startInpaint(req: ParsedRequestOf<'jobs.inpaint'>): Promise<ResponseOf<'jobs.inpaint'>> {
+    const detail = this.repo.detail(req.projectId);
+    const version = this.repo.version(req.versionId);
+    if (version.projectId !== req.projectId) throw new StudioError('BAD_REQUEST', `version ${req.versionId} belongs to another project`);
+    if (!AVAILABLE_METHODS.includes(req.params.method)) {
+      throw new StudioError('NOT_AVAILABLE', `the ${req.params.method} method is not available in this build`);
+    }
+    const { width, height } = detail.image;
+    const mask = await decodeMask(req.mask, width, height);
+    checkMaskUsable(mask);
+    const maskHash = await this.store.put(req.mask);
+    const maskId = this.repo.insertMask(detail.image.id, maskHash, width, height, maskCoverage(mask));
+    const params: RunParams = { ...req.params };
+    const runId = this.repo.insertRun(req.projectId, req.versionId, maskId, params, 'cpu');
+    const jobId = randomUUID();
+    const abort = new AbortController();
+    const done = this.enqueue(() => this.runJob(jobId, runId, req.versionId, mask, req.params, abort.signal));
+    this.jobs.set(jobId, { id: jobId, runId, abort, done });
+    done.then(
+      () => this.jobs.delete(jobId),
+      (err: unknown) => {
+        this.jobs.delete(jobId);
+        (this.options.onBug ?? defaultBugReport)(err);
+      },
+    );
+    this.emit('job.progress', { jobId, runId, stage: 'queued', fraction: 0, message: 'Queued' });
+    return { jobId, runId };
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runJob(jobId: string, runId: number, versionId: number, mask: Uint8Array, params: InpaintParams, signal: AbortSignal): Promise<void> {
+    const timings: Record<string, number> = {};
+    const t0 = performance.now();
+    const progress = (stage: EventMap['job.progress']['stage'], fraction: number, message: string) =>
+      this.emit('job.progress', { jobId, runId, stage, fraction, message });
+    try {
+      if (signal.aborted) throw new StudioError('CANCELLED', 'the fill was cancelled');
+      progress('loading', 0.02, 'Loading the photo');
+      const base = await this.loadVersion(versionId);
+      timings.loadMs = Math.round(performance.now() - t0);
+      const n = params.samples;
+      await runInpaint({
+        image: base.image, mask, params, signal,
+        onProgress: ({ sampleIndex, fraction }) =>
+          progress('filling', 0.05 + 0.9 * ((sampleIndex + fraction) / n), `Filling sample ${sampleIndex + 1} of ${n}`),
+        onSample: async (s) => {
+          progress('saving', 0.05 + 0.9 * ((s.index + 1) / n), `Saving sample ${s.index + 1}`);
+          const png = await encodeRaw(s.crop, { format: 'png' });
+          const hash = await this.store.put(png);
+          const sample = this.repo.insertSample(runId, { index: s.index, seed: s.seed, contentHash: hash, ...s.region, millis: s.millis });
+          this.emit('job.sample', { jobId, runId, sample });
+        },
+      });
+      timings.totalMs = Math.round(performance.now() - t0);
+      this.repo.finishRun(runId, 'done', null, timings);
+      this.emit('job.finished', { jobId, runId, status: 'done', error: null });
+    } catch (err) {
+      const wire = toWireError(err);
+      const status = wire.code === 'CANCELLED' ? 'cancelled' : 'failed';
+      this.repo.finishRun(runId, status, wire.message, timings);
+      this.emit('job.finished', { jobId, runId, status, error: status === 'cancelled' ? null : wire });
+      if (!(err instanceof StudioError)) throw err;
+    }
+  }
+
+  private cancel(jobId: string): ResponseOf<'jobs.cancel'> {
+    const job = this.jobs.get(jobId);
+    if (!job) return { cancelled: false };
+    job.abort.abort();
+    return { cancelled: true };
+  }
+
+  /** Resolves when the job has finished, whatever its outcome. */
+  async waitForJob(jobId: string): Promise<void> {
+    await this.jobs.get(jobId)?.done.catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    for (const job of this.jobs.values()) job.abort.abort();
+    await this.queue.catch(() => undefined);
+    this.db.close();
+  }
+}
+
+function copyImage(image: RawImage): RawImage {
+  return { ...image, data: image.data.slice() };
+}
+
+export function exportName(fileName: string, versionId: number, format: EncodedOutput['format']): string {
+  return `${path.parse(fileName).name}-v${versionId}.${extensionOf(format)}`;
+}
+

@@ -1,0 +1,68 @@
+/**
+ * Image pixels and screen pixels are different units (STYLE.md §8). Every
+ * conversion between them happens here, through a `ViewTransform`: a screen
+ * point is `offset + scale · imagePoint`. Image coordinates are continuous:
+ * pixel (i, j) covers [i, i+1) × [j, j+1) and its centre is (i + 0.5, j + 0.5).
+ */
+
+declare const imageBrand: unique symbol;
+declare const screenBrand: unique symbol;
+
+/** A length or coordinate in full-resolution image pixels. */
+export type ImagePx = number & { readonly [imageBrand]: true };
+/** A length or coordinate in CSS pixels on the stage. */
+export type ScreenPx = number & { readonly [screenBrand]: true };
+
+export interface ImagePoint { readonly x: ImagePx; readonly y: ImagePx }
+export interface ScreenPoint { readonly x: ScreenPx; readonly y: ScreenPx }
+export interface ImageSize { readonly width: ImagePx; readonly height: ImagePx }
+export interface ScreenSize { readonly width: ScreenPx; readonly height: ScreenPx }
+export interface ScreenRect extends ScreenPoint, ScreenSize {}
+
+export const imagePx = (v: number): ImagePx => v as ImagePx;
+export const screenPx = (v: number): ScreenPx => v as ScreenPx;
+export const imagePoint = (x: number, y: number): ImagePoint => ({ x: imagePx(x), y: imagePx(y) });
+export const screenPoint = (x: number, y: number): ScreenPoint => ({ x: screenPx(x), y: screenPx(y) });
+export const imageSize = (width: number, height: number): ImageSize => ({ width: imagePx(width), height: imagePx(height) });
+export const screenSize = (width: number, height: number): ScreenSize => ({ width: screenPx(width), height: screenPx(height) });
+
+export interface ViewTransform {
+  /** Screen pixels per image pixel. */
+  readonly scale: number;
+  readonly offsetX: ScreenPx;
+  readonly offsetY: ScreenPx;
+}
+
+/** Largest scale that shows the whole image inside the viewport with `padding` on each side, centred. */
+export function fitView(image: ImageSize, viewport: ScreenSize, padding = 0): ViewTransform {
+  const availW = Math.max(1, viewport.width - 2 * padding);
+  const availH = Math.max(1, viewport.height - 2 * padding);
+  const scale = image.width > 0 && image.height > 0 ? Math.min(availW / image.width, availH / image.height) : 1;
+  return {
+    scale,
+    offsetX: screenPx((viewport.width - image.width * scale) / 2),
+    offsetY: screenPx((viewport.height - image.height * scale) / 2),
+  };
+}
+
+export function imageToScreen(view: ViewTransform, p: ImagePoint): ScreenPoint {
+  return screenPoint(view.offsetX + p.x * view.scale, view.offsetY + p.y * view.scale);
+}
+
+export function screenToImage(view: ViewTransform, p: ScreenPoint): ImagePoint {
+  return imagePoint((p.x - view.offsetX) / view.scale, (p.y - view.offsetY) / view.scale);
+}
+
+export function imageLengthToScreen(view: ViewTransform, length: ImagePx): ScreenPx {
+  return screenPx(length * view.scale);
+}
+
+export function screenLengthToImage(view: ViewTransform, length: ScreenPx): ImagePx {
+  return imagePx(length / view.scale);
+}
+
+/** Where the whole image lands on the stage. */
+export function imageRectOnScreen(view: ViewTransform, image: ImageSize): ScreenRect {
+  const topLeft = imageToScreen(view, imagePoint(0, 0));
+  return { ...topLeft, width: imageLengthToScreen(view, image.width), height: imageLengthToScreen(view, image.height) };
+}

@@ -1,0 +1,53 @@
+/**
+ * The red overlay the user sees is drawn at screen resolution, never at the
+ * image's: a backing canvas of about the fitted image's on-screen size (times
+ * the device pixel ratio). Each backing pixel shows the mask pixel under its
+ * centre. After an edit only the changed tiles are re-rendered.
+ */
+import type { ImageSize, ScreenRect } from '../geometry/coords';
+import { maskValue, type MaskRaster, type PixelBounds } from './tiledMask';
+
+export interface OverlayGrid {
+  readonly width: number;
+  readonly height: number;
+  /** Backing pixels per image pixel, per axis. */
+  readonly sx: number;
+  readonly sy: number;
+}
+
+export const OVERLAY_RGB: readonly [number, number, number] = [255, 32, 32];
+
+export function overlayGrid(image: ImageSize, onScreen: ScreenRect, pixelRatio: number): OverlayGrid {
+  const width = Math.max(1, Math.round(onScreen.width * pixelRatio));
+  const height = Math.max(1, Math.round(onScreen.height * pixelRatio));
+  return { width, height, sx: width / image.width, sy: height / image.height };
+}
+
+/** Backing pixels whose centres fall inside the image rectangle `rect`, or null. */
+export function overlayRegion(grid: OverlayGrid, rect: PixelBounds): PixelBounds | null {
+  const x0 = Math.max(0, Math.ceil(rect.x * grid.sx - 0.5));
+  const y0 = Math.max(0, Math.ceil(rect.y * grid.sy - 0.5));
+  const x1 = Math.min(grid.width, Math.ceil((rect.x + rect.width) * grid.sx - 0.5));
+  const y1 = Math.min(grid.height, Math.ceil((rect.y + rect.height) * grid.sy - 0.5));
+  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
+}
+
+/** RGBA pixels for one backing region: opaque overlay colour where the mask is set, transparent elsewhere. */
+export function renderOverlayRegion(mask: MaskRaster, grid: OverlayGrid, region: PixelBounds): Uint8ClampedArray<ArrayBuffer> {
+  const out = new Uint8ClampedArray(region.width * region.height * 4);
+  const [r, g, b] = OVERLAY_RGB;
+  const columns = new Int32Array(region.width);
+  for (let i = 0; i < region.width; i++) columns[i] = Math.floor((region.x + i + 0.5) / grid.sx);
+  for (let j = 0; j < region.height; j++) {
+    const y = Math.floor((region.y + j + 0.5) / grid.sy);
+    for (let i = 0; i < region.width; i++) {
+      if (maskValue(mask, columns[i]!, y) !== 255) continue;
+      const p = (j * region.width + i) * 4;
+      out[p] = r;
+      out[p + 1] = g;
+      out[p + 2] = b;
+      out[p + 3] = 255;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,21 @@
+/** Brush radius in image pixels: stable across zoom, and what the mask is rasterised with. */
+import { imagePx, type ImagePx } from '../../geometry/coords';
+
+export const MIN_RADIUS = 1;
+export const MAX_RADIUS = 2000;
+const STEP = 1.25;
+
+export function clampRadius(radius: number): ImagePx {
+  return imagePx(Math.min(MAX_RADIUS, Math.max(MIN_RADIUS, Math.round(radius))));
+}
+
+/** `[` makes the brush smaller, `]` larger, by a fixed ratio so small and large brushes both step usefully. */
+export function stepRadius(radius: ImagePx, direction: -1 | 1): ImagePx {
+  const next = direction > 0 ? Math.max(radius + 1, radius * STEP) : Math.min(radius - 1, radius / STEP);
+  return clampRadius(next);
+}
+
+/** A starting radius that looks like a medium brush on any photo size. */
+export function defaultRadius(width: number, height: number): ImagePx {
+  return clampRadius(Math.max(width, height) / 60);
+}

@@ -1,0 +1,35 @@
+/** States, inputs and effects of the brush/eraser tool (a small state machine: Idle → Painting → Idle). */
+import type { ImagePoint, ImagePx } from '../../geometry/coords';
+import type { Stroke, StrokeMode } from '../../mask/maskHistory';
+
+export interface IdleState { readonly kind: 'idle' }
+
+export interface PaintingState {
+  readonly kind: 'painting';
+  readonly mode: StrokeMode;
+  readonly radius: ImagePx;
+  readonly points: readonly ImagePoint[];
+}
+
+export type BrushState = IdleState | PaintingState;
+
+export type BrushInput =
+  | { readonly type: 'pointerDown'; readonly point: ImagePoint; readonly radius: ImagePx; readonly mode: StrokeMode }
+  | { readonly type: 'pointerMove'; readonly point: ImagePoint }
+  | { readonly type: 'pointerUp' }
+  | { readonly type: 'cancel' };
+
+export type BrushEffect =
+  /** Draw this piece of the live preview (screen-resolution overlay only). */
+  | { readonly type: 'previewSegment'; readonly from: ImagePoint; readonly to: ImagePoint; readonly radius: ImagePx; readonly mode: StrokeMode }
+  /** The gesture ended: apply the stroke to the full-resolution mask as one undo step. */
+  | { readonly type: 'commitStroke'; readonly stroke: Stroke }
+  /** The gesture was abandoned: redraw the overlay from the mask. */
+  | { readonly type: 'discardPreview' };
+
+export interface BrushTransition {
+  readonly state: BrushState;
+  readonly effects: readonly BrushEffect[];
+}
+
+export const IDLE: IdleState = { kind: 'idle' };

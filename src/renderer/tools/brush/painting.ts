@@ -1,0 +1,29 @@
+import { IDLE, type BrushInput, type BrushTransition, type PaintingState } from './brushState';
+
+/**
+ * Points closer than this to the previous one add nothing visible; skipping
+ * them keeps long strokes cheap to rasterise.
+ */
+export function minSpacing(radius: number): number {
+  return Math.max(0.5, radius * 0.15);
+}
+
+/** Painting: moves extend the stroke, release commits it, cancel drops it. */
+export function updatePainting(state: PaintingState, input: BrushInput): BrushTransition {
+  switch (input.type) {
+    case 'pointerMove': {
+      const last = state.points[state.points.length - 1]!;
+      if (Math.hypot(input.point.x - last.x, input.point.y - last.y) < minSpacing(state.radius)) return { state, effects: [] };
+      return {
+        state: { ...state, points: [...state.points, input.point] },
+        effects: [{ type: 'previewSegment', from: last, to: input.point, radius: state.radius, mode: state.mode }],
+      };
+    }
+    case 'pointerUp':
+      return { state: IDLE, effects: [{ type: 'commitStroke', stroke: { mode: state.mode, radius: state.radius, points: state.points } }] };
+    case 'cancel':
+      return { state: IDLE, effects: [{ type: 'discardPreview' }] };
+    case 'pointerDown':
+      return { state, effects: [] }; // a second button during a stroke changes nothing
+  }
+}

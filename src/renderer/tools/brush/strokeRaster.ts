@@ -1,0 +1,102 @@
+/**
+ * Rasterises brush strokes (round caps, round joins) into horizontal spans of
+ * image pixels. A pixel belongs to the stroke when its centre (i + 0.5,
+ * j + 0.5) lies within `radius` of the stroke's polyline; each segment is a
+ * capsule (the convex hull of two discs), so its intersection with a pixel
+ * row is a single interval, computed in closed form. Pure: no canvas, no DOM.
+ */
+import type { ImagePoint, ImagePx } from '../../geometry/coords';
+
+/** Pixels x0..x1 (inclusive) of row y. */
+export type SpanSink = (y: number, x0: number, x1: number) => void;
+
+export interface RasterBounds { readonly width: number; readonly height: number }
+
+interface Interval { lo: number; hi: number }
+
+/** x-interval where lo ≤ c·x + e ≤ hi, or null if empty; c = 0 means "all or nothing". */
+function linearRange(c: number, e: number, lo: number, hi: number): Interval | null {
+  if (c === 0) return e >= lo && e <= hi ? { lo: -Infinity, hi: Infinity } : null;
+  const a = (lo - e) / c;
+  const b = (hi - e) / c;
+  return a <= b ? { lo: a, hi: b } : { lo: b, hi: a };
+}
+
+function discRow(cx: number, cy: number, r2: number, y: number): Interval | null {
+  const dy = y - cy;
+  const rest = r2 - dy * dy;
+  if (rest < 0) return null;
+  const half = Math.sqrt(rest);
+  return { lo: cx - half, hi: cx + half };
+}
+
+/**
+ * The x-interval of points (x, y) within distance r of segment ab, for one
+ * horizontal line y, or null. Union of the two end discs and the band
+ * between them (all three meet in one convex set).
+ */
+export function capsuleRowInterval(a: ImagePoint, b: ImagePoint, r: number, y: number): Interval | null {
+  const r2 = r * r;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const take = (iv: Interval | null): void => {
+    if (!iv || iv.lo > iv.hi) return;
+    if (iv.lo < lo) lo = iv.lo;
+    if (iv.hi > hi) hi = iv.hi;
+  };
+  take(discRow(a.x, a.y, r2, y));
+  take(discRow(b.x, b.y, r2, y));
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len2 = dx * dx + dy * dy;
+  if (len2 > 0) {
+    const ry = y - a.y;
+    // Projection onto the segment within [0, len²]: (x − ax)·dx + ry·dy.
+    const along = linearRange(dx, -a.x * dx + ry * dy, 0, len2);
+    // Signed perpendicular distance × len within [−r·len, r·len]: (x − ax)·dy − ry·dx.
+    const rl = r * Math.sqrt(len2);
+    const across = linearRange(dy, -a.x * dy - ry * dx, -rl, rl);
+    if (along && across) take({ lo: Math.max(along.lo, across.lo), hi: Math.min(along.hi, across.hi) });
+  }
+  return lo <= hi ? { lo, hi } : null;
+}
+
+/** Emits the pixel spans of one capsule, clipped to the raster. */
+export function rasterizeCapsule(a: ImagePoint, b: ImagePoint, radius: ImagePx, bounds: RasterBounds, emit: SpanSink): void {
+  if (!(radius > 0)) return;
+  const top = Math.min(a.y, b.y) - radius;
+  const bottom = Math.max(a.y, b.y) + radius;
+  const j0 = Math.max(0, Math.ceil(top - 0.5));
+  const j1 = Math.min(bounds.height - 1, Math.floor(bottom - 0.5));
+  for (let j = j0; j <= j1; j++) {
+    const iv = capsuleRowInterval(a, b, radius, j + 0.5);
+    if (!iv) continue;
+    const i0 = Math.max(0, Math.ceil(iv.lo - 0.5));
+    const i1 = Math.min(bounds.width - 1, Math.floor(iv.hi - 0.5));
+    if (i0 <= i1) emit(j, i0, i1);
+  }
+}
+
+/** Emits the spans of a whole stroke: one disc for a single point, else one capsule per segment (spans may overlap). */
+export function rasterizeStroke(points: readonly ImagePoint[], radius: ImagePx, bounds: RasterBounds, emit: SpanSink): void {
+  const first = points[0];
+  if (!first) return;
+  if (points.length === 1) {
+    rasterizeCapsule(first, first, radius, bounds, emit);
+    return;
+  }
+  for (let k = 1; k < points.length; k++) rasterizeCapsule(points[k - 1]!, points[k]!, radius, bounds, emit);
+}
+
+/** Bounding box (image pixels, inclusive-exclusive) a stroke can touch, before clipping. */
+export function strokeExtent(points: readonly ImagePoint[], radius: ImagePx): { x0: number; y0: number; x1: number; y1: number } | null {
+  if (points.length === 0) return null;
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const p of points) {
+    x0 = Math.min(x0, p.x - radius);
+    y0 = Math.min(y0, p.y - radius);
+    x1 = Math.max(x1, p.x + radius);
+    y1 = Math.max(y1, p.y + radius);
+  }
+  return { x0, y0, x1, y1 };
+}

@@ -1,0 +1,220 @@
+/**
+ * The studio's one contract (STYLE.md §2): method name -> request -> response,
+ * plus one map of events. The Electron IPC adapter, the browser-mode server
+ * and the CLI all serve the same service object against these types, and
+ * every request is validated with these schemas at the boundary.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- data types
+
+export const FILL_METHODS = ['patchmatch', 'diffusion'] as const;
+export type FillMethod = (typeof FILL_METHODS)[number];
+
+export const SAMPLERS = ['ddim', 'ddpm', 'repaint'] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'tiff';
+
+export interface ImageSummary {
+  readonly id: number;
+  readonly fileName: string;
+  readonly sourcePath: string | null;
+  readonly contentHash: string;
+  readonly format: ImageFormat;
+  /** Size after EXIF orientation was applied (what the user sees). */
+  readonly width: number;
+  readonly height: number;
+  readonly bitDepth: 8 | 16;
+  readonly channels: number;
+  readonly orientation: number;
+  readonly hasIcc: boolean;
+  readonly bytes: number;
+}
+
+export interface ProjectSummary {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly versionCount: number;
+  readonly headVersionId: number;
+}
+
+export interface VersionSummary {
+  readonly id: number;
+  readonly projectId: number;
+  readonly parentId: number | null;
+  readonly runId: number | null;
+  readonly sampleId: number | null;
+  readonly label: string;
+  readonly createdAt: string;
+}
+
+export interface SampleSummary {
+  readonly id: number;
+  readonly runId: number;
+  readonly index: number;
+  readonly seed: number;
+  /** Bounding box (image pixels) of the pixels this sample may change. */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly millis: number;
+}
+
+export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface RunParams {
+  readonly method: FillMethod;
+  readonly samples: number;
+  readonly seed: number;
+  readonly grow: number;
+  readonly feather: number;
+  readonly model: string | null;
+  readonly sampler: SamplerName | null;
+  readonly steps: number | null;
+  readonly strength: number | null;
+}
+
+export interface RunSummary {
+  readonly id: number;
+  readonly projectId: number;
+  readonly baseVersionId: number;
+  readonly maskId: number;
+  readonly params: RunParams;
+  readonly status: RunStatus;
+  readonly error: string | null;
+  readonly device: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly samples: readonly SampleSummary[];
+}
+
+export interface ProjectDetail {
+  readonly project: ProjectSummary;
+  readonly image: ImageSummary;
+  readonly versions: readonly VersionSummary[];
+  readonly runs: readonly RunSummary[];
+}
+
+export interface AppInfo {
+  readonly version: string;
+  readonly mode: 'electron' | 'browser';
+  readonly methods: readonly FillMethod[];
+  readonly defaultMethod: FillMethod;
+  readonly canOpenDialog: boolean;
+  readonly maxSamples: number;
+}
+
+/** What a file URL points at; the transport turns it into a URL. */
+export type FileRef =
+  | { readonly kind: 'version-proxy'; readonly id: number }
+  | { readonly kind: 'version-full'; readonly id: number }
+  | { readonly kind: 'sample-proxy'; readonly id: number };
+
+// ------------------------------------------------------------ request schemas
+
+const id = z.number().int().positive();
+
+/** Longest edge of display proxies; the mask is always drawn at full size. */
+export const PROXY_MAX_EDGE = 2560;
+export const MAX_SAMPLES = 16;
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+export const inpaintParamsSchema = z.object({
+  method: z.enum(FILL_METHODS).default('patchmatch'),
+  samples: z.number().int().min(1).max(MAX_SAMPLES).default(1),
+  seed: z.number().int().min(0).max(0xffffffff).default(0),
+  grow: z.number().int().min(0).max(512).default(0),
+  feather: z.number().int().min(0).max(256).default(0),
+  model: z.string().min(1).max(128).nullable().default(null),
+  sampler: z.enum(SAMPLERS).nullable().default(null),
+  steps: z.number().int().min(1).max(1000).nullable().default(null),
+  strength: z.number().min(0).max(1).nullable().default(null),
+});
+export type InpaintParams = z.infer<typeof inpaintParamsSchema>;
+
+const bytes = z.instanceof(Uint8Array).refine((b) => b.byteLength > 0, 'must not be empty');
+
+export const requestSchemas = {
+  'app.info': z.object({}).strict(),
+  'projects.list': z.object({}).strict(),
+  'projects.get': z.object({ projectId: id }).strict(),
+  'images.import': z.object({
+    fileName: z.string().min(1).max(255).refine((n) => !/[\\/]/.test(n), 'a bare file name, no folders'),
+    bytes: bytes.refine((b) => b.byteLength <= MAX_IMPORT_BYTES, 'file is larger than 512 MB'),
+  }).strict(),
+  'images.openDialog': z.object({}).strict(),
+  'jobs.inpaint': z.object({
+    projectId: id,
+    versionId: id,
+    /** PNG at the image's full (oriented) size; white (> 127) = fill. */
+    mask: bytes,
+    params: inpaintParamsSchema,
+  }).strict(),
+  'jobs.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  'versions.apply': z.object({ runId: id, sampleIndex: z.number().int().min(0).max(MAX_SAMPLES - 1) }).strict(),
+  'versions.export': z.object({ versionId: id }).strict(),
+} as const;
+
+export type Method = keyof typeof requestSchemas;
+export type RequestOf<M extends Method> = z.input<(typeof requestSchemas)[M]>;
+export type ParsedRequestOf<M extends Method> = z.output<(typeof requestSchemas)[M]>;
+
+export interface ResponseMap {
+  'app.info': AppInfo;
+  'projects.list': readonly ProjectSummary[];
+  'projects.get': ProjectDetail;
+  'images.import': ProjectDetail;
+  'images.openDialog': ProjectDetail | null;
+  'jobs.inpaint': { readonly jobId: string; readonly runId: number };
+  'jobs.cancel': { readonly cancelled: boolean };
+  'versions.apply': ProjectDetail;
+  /** Electron saves through a dialog and returns the path; browser mode downloads `file`. */
+  'versions.export': { readonly savedTo: string | null; readonly file: FileRef };
+}
+export type ResponseOf<M extends Method> = ResponseMap[M];
+
+export const METHODS = Object.keys(requestSchemas) as Method[];
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}
+
+// --------------------------------------------------------------------- events
+
+export type JobStage = 'queued' | 'loading' | 'filling' | 'compositing' | 'saving';
+
+export interface EventMap {
+  'job.progress': {
+    readonly jobId: string;
+    readonly runId: number;
+    readonly stage: JobStage;
+    /** 0..1 over the whole job. */
+    readonly fraction: number;
+    readonly message: string;
+  };
+  'job.sample': { readonly jobId: string; readonly runId: number; readonly sample: SampleSummary };
+  'job.finished': {
+    readonly jobId: string;
+    readonly runId: number;
+    readonly status: Exclude<RunStatus, 'running'>;
+    readonly error: { readonly code: string; readonly message: string } | null;
+  };
+}
+export type EventName = keyof EventMap;
+export interface StudioEventOf<E extends EventName> {
+  readonly type: E;
+  readonly payload: EventMap[E];
+}
+/** Discriminated union of all events: narrow on `type`. */
+export type StudioEvent = { [E in EventName]: StudioEventOf<E> }[EventName];
+
+/** What both the Electron preload and the browser client expose to the UI. */
+export interface StudioApi {
+  call<M extends Method>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>>;
+  subscribe(listener: (event: StudioEvent) => void): () => void;
+  fileUrl(ref: FileRef): string;
+}
