@@ -104,6 +104,49 @@ describe('metadata is kept on save', () => {
   });
 });
 
+describe('metadata across formats', () => {
+  const XMP = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" dc:rights="studio-test-rights"/></rdf:RDF></x:xmpmeta>';
+
+  async function jpegWithEverything(): Promise<Buffer> {
+    const w = 24, h = 16;
+    return sharp(Buffer.from(noise(w * h * 3, 21)), { raw: { width: w, height: h, channels: 3 } })
+      .withIccProfile('p3').withExif({ IFD0: { Make: 'CrossCam' } }).withXmp(XMP).withMetadata({ orientation: 3 })
+      .jpeg({ quality: 95 }).toBuffer();
+  }
+
+  it('JPEG source written as PNG, WebP and TIFF keeps ICC and XMP (and EXIF where the format has a place for it)', async () => {
+    const src = await jpegWithEverything();
+    const srcMeta = await sharp(src).metadata();
+    const { probe, image } = await decodeImage(u8(src));
+    for (const format of ['png', 'webp', 'tiff', 'jpeg'] as const) {
+      const out = await encodeLikeSource(u8(src), probe, image, { format });
+      const meta = await sharp(out.bytes).metadata();
+      expect(meta.format === 'heif' ? 'webp' : meta.format).toBe(format);
+      expect(meta.icc?.equals(srcMeta.icc!), format).toBe(true);
+      expect(meta.xmp?.toString('utf8'), format).toContain('studio-test-rights');
+      if (format !== 'tiff') {
+        expect(meta.exif?.includes(Buffer.from('CrossCam')), format).toBe(true);
+        expect(meta.orientation ?? 1, format).toBe(1);
+      }
+    }
+  });
+
+  it('TIFF keeps its ICC profile and XMP on a TIFF round trip', async () => {
+    const w = 16, h = 12;
+    const src = await sharp(Buffer.from(noise(w * h * 3, 4)), { raw: { width: w, height: h, channels: 3 } })
+      .withIccProfile('p3').withXmp(XMP).tiff({ compression: 'lzw' }).toBuffer();
+    const srcMeta = await sharp(src).metadata();
+    const { probe, image } = await decodeImage(u8(src));
+    const out = await encodeLikeSource(u8(src), probe, image);
+    const meta = await sharp(out.bytes).metadata();
+    expect(meta.format).toBe('tiff');
+    expect(meta.icc?.equals(srcMeta.icc!)).toBe(true);
+    expect(meta.xmp?.toString('utf8')).toContain('studio-test-rights');
+    const back = await decodeImage(out.bytes);
+    expect(Array.from(back.image.data)).toEqual(Array.from(image.data));
+  });
+});
+
 describe('bad files', () => {
   it('rejects empty, non-image, truncated and RAW-named inputs with clear codes', async () => {
     await expect(probeImage(new Uint8Array(0))).rejects.toMatchObject({ code: 'CORRUPT_IMAGE' });

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { ImageFormat } from '../../shared/api';
-import { sniffFormat, transplantMetadata, webpIsLossless } from './metadata';
+import { normaliseExif, sniffFormat, transplantMetadata, webpIsLossless, type PhotoMetadata } from './metadata';
 
 sharp.cache(false);
 
@@ -123,6 +123,13 @@ export async function decodeImage(bytes: Uint8Array, what = 'the image'): Promis
   }
 }
 
+/** The source's metadata in format-independent form (EXIF orientation reset to 1). */
+export async function readMetadata(bytes: Uint8Array): Promise<PhotoMetadata> {
+  const m = await sharp(bytes).metadata();
+  const view = (b: Buffer | undefined) => (b ? new Uint8Array(b.buffer, b.byteOffset, b.length) : null);
+  return { exif: normaliseExif(view(m.exif)), icc: view(m.icc), xmp: view(m.xmp), iptc: view(m.iptc) };
+}
+
 function rawInput(image: RawImage): sharp.Sharp {
   // A Uint16Array input tells sharp the samples are 16-bit.
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } });
@@ -173,10 +180,7 @@ export async function encodeLikeSource(
   const format = options.format ?? probe.format;
   const lossless = options.lossless ?? (format === 'webp' ? probe.lossless : undefined);
   const encoded = await encodeRaw(image, { format, quality: options.quality ?? 95, ...(lossless === undefined ? {} : { lossless }) });
-  if (format === 'tiff') {
-    return { bytes: encoded, format, metadataKept: [] };
-  }
-  const bytes = transplantMetadata(source, encoded, image);
+  const bytes = transplantMetadata(source, encoded, image, await readMetadata(source));
   const meta = await sharp(bytes).metadata();
   const kept = [meta.exif ? 'exif' : null, meta.icc ? 'icc' : null, meta.xmp ? 'xmp' : null, meta.iptc ? 'iptc' : null]
     .filter((k): k is string => k !== null);
@@ -208,7 +212,9 @@ export async function makeProxy(source: Uint8Array, probe: ImageProbe, image: Ra
   }
   const { data, info } = await p.toBuffer({ resolveWithObject: true });
   const encoded = new Uint8Array(data.buffer, data.byteOffset, data.length);
-  const bytes = format === probe.format ? transplantMetadata(source, encoded, info) : encoded;
+  // Display proxies need only the colour profile (and no orientation: pixels are already upright).
+  const meta = await readMetadata(source);
+  const bytes = transplantMetadata(new Uint8Array(0), encoded, info, { exif: null, icc: meta.icc, xmp: null, iptc: null });
   return { bytes, mime: `image/${format}` };
 }
 

@@ -6,6 +6,7 @@
  * segments/chunks copied in here. The EXIF Orientation tag is reset to 1
  * because the pixels were already rotated on load.
  */
+import { deflateSync } from 'node:zlib';
 import { StudioError } from '../../shared/errors';
 
 export type ContainerFormat = 'jpeg' | 'png' | 'webp' | 'tiff';
@@ -225,24 +226,169 @@ export function webpIsLossless(bytes: Uint8Array): boolean {
   }
 }
 
+// ------------------------------------------------- format-independent path
+
+/** Metadata blobs in their format-independent forms. */
+export interface PhotoMetadata {
+  /** TIFF-structured EXIF (starts with "II*\0" or "MM\0*"). */
+  readonly exif: Uint8Array | null;
+  readonly icc: Uint8Array | null;
+  /** XMP packet (UTF-8 XML). */
+  readonly xmp: Uint8Array | null;
+  /** Photoshop image resource block (APP13 payload, "Photoshop 3.0\0…") or raw IPTC-IIM. */
+  readonly iptc: Uint8Array | null;
+}
+
+const EXIF_PREFIX = 'Exif\0\0';
+const XMP_NS = 'http://ns.adobe.com/xap/1.0/\0';
+
+export function normaliseExif(exif: Uint8Array | null | undefined): Uint8Array | null {
+  if (!exif || exif.length < 8) return null;
+  const body = ascii(exif, 0, 6) === EXIF_PREFIX ? exif.subarray(6) : exif;
+  const order = ascii(body, 0, 2);
+  return order === 'II' || order === 'MM' ? resetExifOrientation(body) : null;
+}
+
+function u16(v: number, little: boolean): Uint8Array {
+  const b = new Uint8Array(2);
+  new DataView(b.buffer).setUint16(0, v, little);
+  return b;
+}
+
+function jpegSegment(marker: number, payload: Uint8Array): Uint8Array {
+  if (payload.length + 2 > 0xffff) throw new Error('JPEG segment too large');
+  return concat([new Uint8Array([0xff, marker]), u16(payload.length + 2, false), payload]);
+}
+
+const enc = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
+
+function injectJpeg(target: Uint8Array, m: PhotoMetadata): Uint8Array {
+  const dst = jpegSegments(target);
+  const kept = dst.segments.filter((seg) => !isMetadataSegment(seg));
+  const add: Uint8Array[] = [];
+  if (m.exif && m.exif.length + 6 + 2 <= 0xffff) add.push(jpegSegment(0xe1, concat([enc(EXIF_PREFIX), m.exif])));
+  if (m.xmp && m.xmp.length + 29 + 2 <= 0xffff) add.push(jpegSegment(0xe1, concat([enc(XMP_NS), m.xmp])));
+  if (m.icc) {
+    const max = 0xffff - 2 - 14;
+    const count = Math.ceil(m.icc.length / max);
+    for (let k = 0; k < count; k++) {
+      add.push(jpegSegment(0xe2, concat([enc('ICC_PROFILE\0'), new Uint8Array([k + 1, count]), m.icc.subarray(k * max, (k + 1) * max)])));
+    }
+  }
+  if (m.iptc && ascii(m.iptc, 0, 14) === 'Photoshop 3.0\0' && m.iptc.length + 2 <= 0xffff) add.push(jpegSegment(0xed, m.iptc));
+  const app0 = kept.filter((seg) => seg.marker === 0xe0).map((seg) => seg.bytes);
+  const others = kept.filter((seg) => seg.marker !== 0xe0).map((seg) => seg.bytes);
+  return concat([target.subarray(0, 2), ...app0, ...add, ...others, target.subarray(dst.rest)]);
+}
+
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  out.set(enc(type), 4);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+function injectPng(target: Uint8Array, m: PhotoMetadata): Uint8Array {
+  const dst = pngChunks(target);
+  const add: Uint8Array[] = [];
+  if (m.icc) add.push(pngChunk('iCCP', concat([enc('ICC profile\0\0'), new Uint8Array(deflateSync(m.icc))])));
+  if (m.exif) add.push(pngChunk('eXIf', m.exif));
+  if (m.xmp) add.push(pngChunk('iTXt', concat([enc('XML:com.adobe.xmp\0\0\0\0\0'), m.xmp])));
+  const drop = new Set(m.icc ? ['iCCP', 'sRGB', 'gAMA', 'cHRM', 'eXIf'] : ['eXIf']);
+  const ihdr = dst.filter((c) => c.type === 'IHDR').map((c) => c.bytes);
+  const body = dst.filter((c) => c.type !== 'IHDR' && !drop.has(c.type)).map((c) => c.bytes);
+  return concat([target.subarray(0, 8), ...ihdr, ...add, ...body]);
+}
+
+function injectWebp(target: Uint8Array, m: PhotoMetadata, width: number, height: number): Uint8Array {
+  const src: RiffChunk[] = [];
+  if (m.icc) src.push({ fourcc: 'ICCP', data: m.icc });
+  if (m.exif) src.push({ fourcc: 'EXIF', data: m.exif });
+  if (m.xmp) src.push({ fourcc: 'XMP ', data: m.xmp });
+  const fake = concat([enc('RIFF'), new Uint8Array(4), enc('WEBP'), ...src.map((c) => riffChunk(c.fourcc, c.data))]);
+  return transplantWebp(fake, target, width, height);
+}
+
 /**
- * Returns `target` (a file sharp encoded from raw pixels) with the metadata
- * of `source` carried over. Both must be the same container format, except
- * that metadata is dropped silently when formats differ (the user asked for
- * another format; the caller reports what was kept).
+ * Adds ICC (34675), XMP (700) and IPTC (33723) tags to the first IFD of a
+ * TIFF by appending their data and a rewritten IFD at the end of the file.
+ * EXIF is not carried into TIFF outputs: its sub-IFD would need every offset
+ * relocated and byte-swapped.
+ */
+function injectTiff(target: Uint8Array, m: PhotoMetadata): Uint8Array {
+  const little = target[0] === 0x49;
+  const view = new DataView(target.buffer, target.byteOffset, target.byteLength);
+  const ifd = view.getUint32(4, little);
+  const count = view.getUint16(ifd, little);
+  const next = view.getUint32(ifd + 2 + count * 12, little);
+  const adding = new Map<number, { type: number; data: Uint8Array }>();
+  if (m.icc) adding.set(34675, { type: 7, data: m.icc });
+  if (m.xmp) adding.set(700, { type: 1, data: m.xmp });
+  if (m.iptc && ascii(m.iptc, 0, 14) !== 'Photoshop 3.0\0') adding.set(33723, { type: 7, data: m.iptc });
+  if (adding.size === 0) return target;
+  const entries: { tag: number; bytes: Uint8Array }[] = [];
+  for (let k = 0; k < count; k++) {
+    const at = ifd + 2 + k * 12;
+    const tag = view.getUint16(at, little);
+    if (!adding.has(tag)) entries.push({ tag, bytes: target.slice(at, at + 12) });
+  }
+  const blobs: Uint8Array[] = [];
+  let offset = target.length + (target.length & 1);
+  const pad = target.length & 1 ? [new Uint8Array(1)] : [];
+  for (const [tag, { type, data }] of adding) {
+    const entry = new Uint8Array(12);
+    const ev = new DataView(entry.buffer);
+    ev.setUint16(0, tag, little);
+    ev.setUint16(2, type, little);
+    ev.setUint32(4, data.length, little);
+    if (data.length <= 4) {
+      entry.set(data, 8);
+    } else {
+      ev.setUint32(8, offset, little);
+      const padded = data.length & 1 ? concat([data, new Uint8Array(1)]) : data;
+      blobs.push(padded);
+      offset += padded.length;
+    }
+    entries.push({ tag, bytes: entry });
+  }
+  entries.sort((a, b) => a.tag - b.tag);
+  const newIfd = new Uint8Array(2 + entries.length * 12 + 4);
+  const nv = new DataView(newIfd.buffer);
+  nv.setUint16(0, entries.length, little);
+  entries.forEach((e, k) => newIfd.set(e.bytes, 2 + k * 12));
+  nv.setUint32(2 + entries.length * 12, next, little);
+  const header = target.slice(0, 8);
+  new DataView(header.buffer).setUint32(4, offset, little);
+  return concat([header, target.subarray(8), ...pad, ...blobs, newIfd]);
+}
+
+/**
+ * Returns `target` (a file sharp encoded from raw pixels) carrying the
+ * metadata of `source`. Same-container JPEG/PNG/WebP copies the original
+ * segments byte for byte; otherwise the format-independent blobs are written
+ * in the target's own way.
  */
 export function transplantMetadata(
   source: Uint8Array,
   target: Uint8Array,
   size: { width: number; height: number },
+  extracted: PhotoMetadata,
 ): Uint8Array {
   const sf = sniffFormat(source);
   const tf = sniffFormat(target);
-  if (sf === null || tf === null || sf !== tf) return target;
+  if (tf === null) throw new Error('encoder produced an unknown container');
+  if (sf === tf) {
+    if (tf === 'jpeg') return transplantJpeg(source, target);
+    if (tf === 'png') return transplantPng(source, target);
+    if (tf === 'webp') return transplantWebp(source, target, size.width, size.height);
+  }
   switch (tf) {
-    case 'jpeg': return transplantJpeg(source, target);
-    case 'png': return transplantPng(source, target);
-    case 'webp': return transplantWebp(source, target, size.width, size.height);
-    case 'tiff': return target; // handled by io.ts through sharp (see encodeTiff)
+    case 'jpeg': return injectJpeg(target, extracted);
+    case 'png': return injectPng(target, extracted);
+    case 'webp': return injectWebp(target, extracted, size.width, size.height);
+    case 'tiff': return injectTiff(target, extracted);
   }
 }

@@ -5,7 +5,7 @@
  * or the guide), then alternate nearest-neighbour search and weighted voting
  * at each level, carrying the field up to the next finer level.
  */
-import { collectTargets, markValidSourceCentres, type TargetSet } from './levelMaps';
+import { collectTargets, distanceToKnown, markValidSourceCentres, type TargetSet } from './levelMaps';
 import {
   improveField,
   randomField,
@@ -68,9 +68,9 @@ const MIN_COARSE_SOURCES = 16;
 
 /** EM iterations and PatchMatch sweeps per EM iteration: many where pixels are few, few at full resolution. */
 export function iterationsAt(level: number, coarsest: number): { em: number; sweeps: number } {
-  if (level === 0) return { em: 2, sweeps: 1 };
+  if (level === 0) return { em: Number(process.env.EM0 ?? 2), sweeps: 1 };
   if (level === 1) return { em: 3, sweeps: 1 };
-  if (level === coarsest) return { em: 6, sweeps: 2 };
+  if (level === coarsest) return { em: Number(process.env.EMC ?? 6), sweeps: 2 };
   return { em: 4, sweeps: 2 };
 }
 
@@ -94,7 +94,7 @@ export function fillJob(input: JobImages, settings: JobSettings, hooks: JobHooks
   let field: NearestNeighbourField | null = null;
   let previousTargets: TargetSet | null = null;
   let level: SearchLevel | null = null;
-  let weights: Float32Array | null = null;
+  let weights: Float64Array | null = null;
   for (let l = coarsest; l >= 0; l--) {
     hooks.checkpoint();
     const p = pyramid[l]!;
@@ -108,6 +108,7 @@ export function fillJob(input: JobImages, settings: JobSettings, hooks: JobHooks
       guide: p.guide,
       guideWeight: settings.guideWeight,
       hole: p.hole,
+      depth: distanceToKnown(p.hole, p.width, p.height),
       valid,
       validList: listSet(valid),
       targets: collectTargets(p.hole, p.width, p.height, r),

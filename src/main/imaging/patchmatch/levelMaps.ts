@@ -97,3 +97,46 @@ export function collectTargets(hole: Uint8Array, width: number, height: number, 
   }
   return { pixel, x: xs, y: ys, indexOf };
 }
+
+/**
+ * Approximate Euclidean distance (chamfer 3-4, in pixels) from every pixel to
+ * the nearest known (non-hole) pixel; 0 on known pixels. Pixels beyond the
+ * level's border do not count as known, so holes at the frame edge are deep.
+ */
+export function distanceToKnown(hole: Uint8Array, width: number, height: number): Float32Array {
+  const far = 1e9;
+  const d = new Float64Array(width * height);
+  for (let i = 0; i < d.length; i++) d[i] = hole[i] ? far : 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (d[i] === 0) continue;
+      let v = d[i]!;
+      if (x > 0) v = Math.min(v, d[i - 1]! + 3);
+      if (y > 0) {
+        v = Math.min(v, d[i - width]! + 3);
+        if (x > 0) v = Math.min(v, d[i - width - 1]! + 4);
+        if (x < width - 1) v = Math.min(v, d[i - width + 1]! + 4);
+      }
+      d[i] = v;
+    }
+  }
+  const out = new Float32Array(width * height);
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const i = y * width + x;
+      let v = d[i]!;
+      if (v !== 0) {
+        if (x < width - 1) v = Math.min(v, d[i + 1]! + 3);
+        if (y < height - 1) {
+          v = Math.min(v, d[i + width]! + 3);
+          if (x < width - 1) v = Math.min(v, d[i + width + 1]! + 4);
+          if (x > 0) v = Math.min(v, d[i + width - 1]! + 4);
+        }
+        d[i] = v;
+      }
+      out[i] = v / 3;
+    }
+  }
+  return out;
+}

@@ -17,6 +17,8 @@ export interface SearchLevel {
   readonly guide: Uint8Array | null;
   readonly guideWeight: number;
   readonly hole: Uint8Array;
+  /** Distance (pixels) from each pixel to the nearest known pixel; 0 outside the hole. */
+  readonly depth: Float32Array;
   /** 1 at centres of usable source patches. */
   readonly valid: Uint8Array;
   readonly validList: Int32Array;

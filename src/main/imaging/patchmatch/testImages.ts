@@ -63,3 +63,21 @@ export function errorInsideMask(a: PixelImage, b: PixelImage, mask: Uint8Array):
   }
   return { mean: sum / n, max };
 }
+
+/** The image with a fill result pasted into its region. */
+export function applyFill(image: PixelImage, region: { x: number; y: number; width: number; height: number }, data: Uint8Array): PixelImage {
+  const out = image.data.slice();
+  const row = region.width * image.channels;
+  for (let j = 0; j < region.height; j++) {
+    out.set(data.subarray(j * row, (j + 1) * row), ((region.y + j) * image.width + region.x) * image.channels);
+  }
+  return { ...image, data: out };
+}
+
+/** Uniform random noise: no patch repeats, so different seeds give different fills. */
+export function randomNoise(width: number, height: number, channels = 3, seed = 5): PixelImage {
+  const rng = new Mulberry32(seed);
+  const data = new Uint8Array(width * height * channels);
+  for (let i = 0; i < data.length; i++) data[i] = rng.nextInt(256);
+  return { data, width, height, channels };
+}

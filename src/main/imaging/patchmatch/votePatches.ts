@@ -3,15 +3,22 @@
  * mean of the values that all overlapping target patches' sources propose for
  * it. A patch's weight falls with its match distance, exp(-d / 2σ²), with σ²
  * the 75th percentile of the distances (Wexler's choice), so poor matches
- * barely blur good ones.
+ * barely blur good ones; and with the patch centre's distance k from the
+ * known area, γ^-k (Wexler's confidence term, γ = 1.3), so patches anchored
+ * at the hole's edge win over guesses from its middle and the fill grows
+ * inward from the boundary.
  */
 import type { NearestNeighbourField, SearchLevel } from './nearestNeighbourField';
 
 /** Exponent cap: keeps weights of terrible matches above zero so every pixel has a vote. */
-const MAX_EXPONENT = 20;
+const MAX_MATCH_EXPONENT = 20;
+/** ln γ for the boundary-confidence term. */
+const LOG_CONFIDENCE_BASE = Math.log(1.3);
+/** Keeps the product of both terms well inside float64's range. */
+const MAX_CONFIDENCE_EXPONENT = 600;
 const PERCENTILE_SAMPLES = 4096;
 
-export function voteWeights(level: SearchLevel, field: NearestNeighbourField): Float32Array {
+export function voteWeights(level: SearchLevel, field: NearestNeighbourField): Float64Array {
   const { targets, width, height, r } = level;
   const n = targets.pixel.length;
   const perPixel = new Float64Array(n);
@@ -26,8 +33,13 @@ export function voteWeights(level: SearchLevel, field: NearestNeighbourField): F
   for (let i = 0, t = 0; t < n; t += stride) sample[i++] = perPixel[t]!;
   sample.sort();
   const sigma2 = Math.max(1, sample[Math.floor(0.75 * (sample.length - 1))] ?? 1);
-  const weights = new Float32Array(n);
-  for (let t = 0; t < n; t++) weights[t] = Math.exp(-Math.min(perPixel[t]! / (2 * sigma2), MAX_EXPONENT));
+  const weights = new Float64Array(n);
+  const depth = level.depth;
+  for (let t = 0; t < n; t++) {
+    const match = Math.min(perPixel[t]! / (2 * sigma2), MAX_MATCH_EXPONENT);
+    const confidence = Math.min(LOG_CONFIDENCE_BASE * depth[targets.pixel[t]!]!, MAX_CONFIDENCE_EXPONENT);
+    weights[t] = Math.exp(-match - confidence);
+  }
   return weights;
 }
 
@@ -38,7 +50,7 @@ export function voteWeights(level: SearchLevel, field: NearestNeighbourField): F
 export function voteHole<T extends Uint8Array | Uint16Array>(
   level: SearchLevel,
   field: NearestNeighbourField,
-  weights: Float32Array,
+  weights: Float64Array,
   values: T,
   out: T,
   maxValue: number,

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { AppInfo, EventMap, EventName, ProjectDetail, SampleSummary, StudioEvent } from '../../shared/api';
+import { availableMethods, defaultFillParams, maxSamples, toInpaintParams, updateFillParams } from './fillParams';
+import { INITIAL_STUDIO_STATE, resultSamples, updateStudio, versionsNewestFirst, type StudioInput, type StudioState } from './studioState';
+
+const version = (id: number, createdAt: string) => ({ id, projectId: 1, parentId: id > 1 ? id - 1 : null, runId: null, sampleId: null, label: `v${id}`, createdAt });
+const sample = (index: number): SampleSummary => ({ id: 100 + index, runId: 7, index, seed: index, x: 10, y: 20, width: 30, height: 40, millis: 5 });
+
+function detail(head: number, runs: ProjectDetail['runs'] = []): ProjectDetail {
+  const versions = Array.from({ length: head }, (_, i) => version(i + 1, `2026-01-0${i + 1}T00:00:00Z`));
+  return {
+    project: { id: 1, name: 'beach', createdAt: '', updatedAt: '', versionCount: head, headVersionId: head },
+    image: { id: 1, fileName: 'beach.jpg', sourcePath: null, contentHash: 'x', format: 'jpeg', width: 600, height: 400, bitDepth: 8, channels: 3, orientation: 1, hasIcc: false, bytes: 1 },
+    versions,
+    runs,
+  };
+}
+
+const ev = <E extends EventName>(type: E, payload: EventMap[E]): StudioInput => ({ type: 'event', event: { type, payload } as StudioEvent });
+const run = (inputs: readonly StudioInput[], from: StudioState = INITIAL_STUDIO_STATE): StudioState => inputs.reduce(updateStudio, from);
+
+describe('studio state', () => {
+  it('follows a fill from request to result and apply', () => {
+    const opened = run([{ type: 'projectOpened', detail: detail(1) }]);
+    expect(opened.baseVersionId).toBe(1);
+    const s = run([
+      { type: 'jobRequested' },
+      { type: 'jobStarted', jobId: 'j1', runId: 7 },
+      ev('job.progress', { jobId: 'j1', runId: 7, stage: 'filling', fraction: 0.5, message: 'Filling' }),
+      ev('job.progress', { jobId: 'other', runId: 8, stage: 'filling', fraction: 0.9, message: 'not ours' }),
+      ev('job.sample', { jobId: 'j1', runId: 7, sample: sample(0) }),
+    ], opened);
+    expect(s.job?.fraction).toBe(0.5);
+    expect(s.job?.message).toBe('Filling');
+    expect(resultSamples(s)).toEqual([sample(0)]);
+    const done = run([ev('job.finished', { jobId: 'j1', runId: 7, status: 'done', error: null })], s);
+    expect(done.job).toBeNull();
+    expect(done.result).toEqual({ runId: 7, samples: [sample(0)], finished: true });
+    const applied = run([{ type: 'sampleApplied', detail: detail(2) }], done);
+    expect(applied.baseVersionId).toBe(2);
+    expect(applied.result).toBeNull();
+  });
+
+  it('replays events that arrive before jobs.inpaint answers', () => {
+    const s = run([
+      { type: 'projectOpened', detail: detail(1) },
+      { type: 'jobRequested' },
+      ev('job.sample', { jobId: 'fast', runId: 9, sample: { ...sample(0), runId: 9 } }),
+      ev('job.finished', { jobId: 'fast', runId: 9, status: 'done', error: null }),
+      { type: 'jobStarted', jobId: 'fast', runId: 9 },
+    ]);
+    expect(s.job).toBeNull();
+    expect(s.result?.runId).toBe(9);
+    expect(s.result?.finished).toBe(true);
+  });
+
+  it('a failed job shows its message in a banner; cancelled shows a notice', () => {
+    const base = run([{ type: 'projectOpened', detail: detail(1) }, { type: 'jobRequested' }, { type: 'jobStarted', jobId: 'j', runId: 3 }]);
+    const failed = run([ev('job.finished', { jobId: 'j', runId: 3, status: 'failed', error: { code: 'MASK_EMPTY', message: 'the mask is empty' } })], base);
+    expect(failed.banners).toEqual([{ id: 1, code: 'MASK_EMPTY', message: 'the mask is empty' }]);
+    expect(failed.job).toBeNull();
+    const cancelled = run([{ type: 'cancelRequested' }, ev('job.finished', { jobId: 'j', runId: 3, status: 'cancelled', error: null })], base);
+    expect(cancelled.notice).toBe('Fill cancelled.');
+    expect(cancelled.banners).toEqual([]);
+  });
+
+  it('banners stack without duplicates and can be dismissed', () => {
+    const s = run([
+      { type: 'failed', code: 'NOT_FOUND', message: 'a' },
+      { type: 'failed', code: 'NOT_FOUND', message: 'b' },
+      { type: 'failed', code: 'NOT_FOUND', message: 'a' },
+    ]);
+    expect(s.banners.map((b) => b.message)).toEqual(['b', 'a']);
+    expect(run([{ type: 'dismissBanner', id: s.banners[0]!.id }], s).banners.map((b) => b.message)).toEqual(['a']);
+  });
+
+  it('the stored run replaces event samples; versions list newest first', () => {
+    const runs = [{ id: 7, projectId: 1, baseVersionId: 1, maskId: 1, params: { method: 'patchmatch', samples: 2, seed: 0, grow: 0, feather: 0, model: null, sampler: null, steps: null, strength: null }, status: 'done', error: null, device: 'cpu', startedAt: '', finishedAt: '', samples: [sample(1), sample(0)] }] as const;
+    const s = run([
+      { type: 'projectOpened', detail: detail(1) },
+      { type: 'jobRequested' },
+      { type: 'jobStarted', jobId: 'j1', runId: 7 },
+      ev('job.finished', { jobId: 'j1', runId: 7, status: 'done', error: null }),
+      { type: 'projectRefreshed', detail: detail(1, runs) },
+    ]);
+    expect(resultSamples(s).map((x) => x.index)).toEqual([0, 1]);
+    expect(versionsNewestFirst(detail(3)).map((v) => v.id)).toEqual([3, 2, 1]);
+    expect(run([{ type: 'selectVersion', versionId: 99 }], s)).toBe(s);
+  });
+});
+
+describe('fill parameters', () => {
+  const info: AppInfo = { version: '0', mode: 'browser', methods: ['patchmatch'], defaultMethod: 'patchmatch', canOpenDialog: false, maxSamples: 16 };
+
+  it('offers only the service\'s methods and clamps numbers', () => {
+    const p = defaultFillParams(info);
+    expect(p.method).toBe('patchmatch');
+    expect(updateFillParams(p, { type: 'method', value: 'diffusion' }, info)).toBe(p);
+    const withDiffusion = { ...info, methods: ['patchmatch', 'diffusion'] as const };
+    expect(availableMethods(withDiffusion)).toContain('diffusion');
+    expect(updateFillParams(p, { type: 'method', value: 'diffusion' }, withDiffusion).method).toBe('diffusion');
+    expect(maxSamples(info)).toBe(4);
+    expect(updateFillParams(p, { type: 'samples', value: 9 }, info).samples).toBe(4);
+    expect(updateFillParams(p, { type: 'samples', value: 0 }, info).samples).toBe(1);
+    expect(updateFillParams(p, { type: 'seed', value: -5 }, info).seed).toBe(0);
+    expect(updateFillParams(p, { type: 'seed', value: 2 ** 40 }, info).seed).toBe(0xffffffff);
+    expect(updateFillParams(p, { type: 'feather', value: Number.NaN }, info).feather).toBe(p.feather);
+    expect(toInpaintParams({ method: 'patchmatch', samples: 2, seed: 3, feather: 4 })).toEqual({ method: 'patchmatch', samples: 2, seed: 3, grow: 0, feather: 4 });
+  });
+});

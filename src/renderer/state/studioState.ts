@@ -1,0 +1,215 @@
+/**
+ * App-level state: which screen, the open project, the running fill job and
+ * its result, and error banners. `updateStudio` is pure; the controller
+ * (useStudio) performs the API calls and feeds their outcomes back in.
+ */
+import type { AppInfo, JobStage, ProjectDetail, ProjectSummary, RunSummary, SampleSummary, StudioEvent, VersionSummary } from '../../shared/api';
+
+export interface JobView {
+  /** Null until `jobs.inpaint` has answered. */
+  readonly jobId: string | null;
+  readonly runId: number | null;
+  readonly stage: JobStage | 'starting';
+  readonly fraction: number;
+  readonly message: string;
+  readonly cancelling: boolean;
+}
+
+export interface ResultView {
+  readonly runId: number;
+  /** Samples announced by events; the project's run replaces them once loaded. */
+  readonly samples: readonly SampleSummary[];
+  readonly finished: boolean;
+}
+
+export interface Banner { readonly id: number; readonly code: string; readonly message: string }
+
+export type Busy = 'loading' | 'importing' | 'applying' | 'exporting' | 'preparing' | null;
+
+export interface StudioState {
+  readonly info: AppInfo | null;
+  readonly projects: readonly ProjectSummary[];
+  readonly project: ProjectDetail | null;
+  /** The version the mask is drawn on and the fill starts from. */
+  readonly baseVersionId: number | null;
+  readonly job: JobView | null;
+  /** Events that arrived while `jobs.inpaint` was still answering (a fast fill can finish first). */
+  readonly earlyEvents: readonly StudioEvent[];
+  readonly result: ResultView | null;
+  readonly banners: readonly Banner[];
+  readonly nextBannerId: number;
+  readonly busy: Busy;
+  readonly notice: string | null;
+}
+
+export type StudioInput =
+  | { readonly type: 'infoLoaded'; readonly info: AppInfo }
+  | { readonly type: 'projectsLoaded'; readonly projects: readonly ProjectSummary[] }
+  | { readonly type: 'busy'; readonly busy: Busy }
+  | { readonly type: 'projectOpened'; readonly detail: ProjectDetail }
+  | { readonly type: 'projectRefreshed'; readonly detail: ProjectDetail }
+  | { readonly type: 'closeProject' }
+  | { readonly type: 'selectVersion'; readonly versionId: number }
+  | { readonly type: 'jobRequested' }
+  | { readonly type: 'jobStarted'; readonly jobId: string; readonly runId: number }
+  | { readonly type: 'jobRequestFailed' }
+  | { readonly type: 'cancelRequested' }
+  | { readonly type: 'event'; readonly event: StudioEvent }
+  | { readonly type: 'sampleApplied'; readonly detail: ProjectDetail }
+  | { readonly type: 'dismissResult' }
+  | { readonly type: 'failed'; readonly code: string; readonly message: string }
+  | { readonly type: 'dismissBanner'; readonly id: number }
+  | { readonly type: 'notice'; readonly message: string | null };
+
+export const INITIAL_STUDIO_STATE: StudioState = {
+  info: null,
+  projects: [],
+  project: null,
+  baseVersionId: null,
+  job: null,
+  earlyEvents: [],
+  result: null,
+  banners: [],
+  nextBannerId: 1,
+  busy: 'loading',
+  notice: null,
+};
+
+const MAX_BANNERS = 5;
+const MAX_EARLY_EVENTS = 200;
+
+function addBanner(state: StudioState, code: string, message: string): StudioState {
+  const banners = [...state.banners.filter((b) => b.message !== message), { id: state.nextBannerId, code, message }].slice(-MAX_BANNERS);
+  return { ...state, banners, nextBannerId: state.nextBannerId + 1 };
+}
+
+function upsertProject(projects: readonly ProjectSummary[], detail: ProjectDetail): readonly ProjectSummary[] {
+  return [detail.project, ...projects.filter((p) => p.id !== detail.project.id)];
+}
+
+function onJobEvent(state: StudioState, event: StudioEvent): StudioState {
+  const job = state.job;
+  if (!job) return state;
+  if (job.jobId === null) {
+    return { ...state, earlyEvents: [...state.earlyEvents, event].slice(-MAX_EARLY_EVENTS) };
+  }
+  if (event.payload.jobId !== job.jobId) return state;
+  switch (event.type) {
+    case 'job.progress': {
+      const p = event.payload;
+      return { ...state, job: { ...job, stage: p.stage, fraction: Math.max(job.fraction, Math.min(1, p.fraction)), message: p.message } };
+    }
+    case 'job.sample': {
+      const p = event.payload;
+      const prior = state.result && state.result.runId === p.runId ? state.result.samples : [];
+      const samples = [...prior.filter((s) => s.index !== p.sample.index), p.sample].sort((a, b) => a.index - b.index);
+      return { ...state, result: { runId: p.runId, samples, finished: false } };
+    }
+    case 'job.finished': {
+      const p = event.payload;
+      const cleared: StudioState = { ...state, job: null };
+      if (p.status === 'done') {
+        const samples = state.result && state.result.runId === p.runId ? state.result.samples : [];
+        return { ...cleared, result: { runId: p.runId, samples, finished: true } };
+      }
+      if (p.status === 'cancelled') return { ...cleared, result: null, notice: 'Fill cancelled.' };
+      return addBanner({ ...cleared, result: null }, p.error?.code ?? 'INTERNAL', p.error?.message ?? 'the fill failed');
+    }
+  }
+}
+
+export function updateStudio(state: StudioState, input: StudioInput): StudioState {
+  switch (input.type) {
+    case 'infoLoaded':
+      return { ...state, info: input.info };
+    case 'projectsLoaded':
+      return { ...state, projects: input.projects, busy: state.busy === 'loading' ? null : state.busy };
+    case 'busy':
+      return { ...state, busy: input.busy };
+    case 'projectOpened':
+      return {
+        ...state,
+        project: input.detail,
+        projects: upsertProject(state.projects, input.detail),
+        baseVersionId: input.detail.project.headVersionId,
+        job: null,
+        earlyEvents: [],
+        result: null,
+        busy: null,
+        notice: null,
+      };
+    case 'projectRefreshed': {
+      if (state.project && state.project.project.id !== input.detail.project.id) return state;
+      const keep = input.detail.versions.some((v) => v.id === state.baseVersionId);
+      return {
+        ...state,
+        project: input.detail,
+        projects: upsertProject(state.projects, input.detail),
+        baseVersionId: keep ? state.baseVersionId : input.detail.project.headVersionId,
+      };
+    }
+    case 'closeProject':
+      return { ...state, project: null, baseVersionId: null, result: null, notice: null };
+    case 'selectVersion':
+      return state.project?.versions.some((v) => v.id === input.versionId) ? { ...state, baseVersionId: input.versionId, result: null } : state;
+    case 'jobRequested':
+      return {
+        ...state,
+        job: { jobId: null, runId: null, stage: 'starting', fraction: 0, message: 'Starting…', cancelling: false },
+        earlyEvents: [],
+        result: null,
+        notice: null,
+      };
+    case 'jobStarted': {
+      if (!state.job) return state;
+      const started: StudioState = { ...state, job: { ...state.job, jobId: input.jobId, runId: input.runId }, earlyEvents: [] };
+      return state.earlyEvents.reduce(onJobEvent, started);
+    }
+    case 'jobRequestFailed':
+      return { ...state, job: null, earlyEvents: [] };
+    case 'cancelRequested':
+      return state.job ? { ...state, job: { ...state.job, cancelling: true, message: 'Cancelling…' } } : state;
+    case 'event':
+      return onJobEvent(state, input.event);
+    case 'sampleApplied':
+      return {
+        ...state,
+        project: input.detail,
+        projects: upsertProject(state.projects, input.detail),
+        baseVersionId: input.detail.project.headVersionId,
+        result: null,
+        busy: null,
+      };
+    case 'dismissResult':
+      return { ...state, result: null };
+    case 'failed':
+      return addBanner({ ...state, busy: null }, input.code, input.message);
+    case 'dismissBanner':
+      return { ...state, banners: state.banners.filter((b) => b.id !== input.id) };
+    case 'notice':
+      return { ...state, notice: input.message };
+  }
+}
+
+// ------------------------------------------------------------------ selectors
+
+export function baseVersion(state: StudioState): VersionSummary | null {
+  return state.project?.versions.find((v) => v.id === state.baseVersionId) ?? null;
+}
+
+export function resultRun(state: StudioState): RunSummary | null {
+  if (!state.result || !state.project) return null;
+  return state.project.runs.find((r) => r.id === state.result!.runId) ?? null;
+}
+
+/** The samples to show: the stored run's once loaded, else those events announced. */
+export function resultSamples(state: StudioState): readonly SampleSummary[] {
+  const run = resultRun(state);
+  if (run && run.samples.length > 0) return [...run.samples].sort((a, b) => a.index - b.index);
+  return state.result?.samples ?? [];
+}
+
+/** Newest first. */
+export function versionsNewestFirst(project: ProjectDetail): readonly VersionSummary[] {
+  return [...project.versions].sort((a, b) => (a.createdAt === b.createdAt ? b.id - a.id : a.createdAt < b.createdAt ? 1 : -1));
+}
