@@ -11,7 +11,7 @@ export function unwrapEnvelope(body: unknown, context: string): unknown {
     if (envelope.ok === true) return envelope.result;
     const error = envelope.error as { code?: unknown; message?: unknown } | undefined;
     if (envelope.ok === false && error && typeof error.message === 'string') {
-      return Promise.reject(fromWireError({ code: isErrorCode(error.code) ? error.code : 'INTERNAL', message: error.message }));
+      throw fromWireError({ code: isErrorCode(error.code) ? error.code : 'INTERNAL', message: error.message });
     }
   }
   throw new StudioError('INTERNAL', `${context}: the studio service sent an answer the app does not understand`);

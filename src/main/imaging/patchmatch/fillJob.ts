@@ -68,9 +68,9 @@ const MIN_COARSE_SOURCES = 16;
 
 /** EM iterations and PatchMatch sweeps per EM iteration: many where pixels are few, few at full resolution. */
 export function iterationsAt(level: number, coarsest: number): { em: number; sweeps: number } {
-  if (level === 0) return { em: Number(process.env.EM0 ?? 2), sweeps: 1 };
+  if (level === 0) return { em: 2, sweeps: 1 };
   if (level === 1) return { em: 3, sweeps: 1 };
-  if (level === coarsest) return { em: Number(process.env.EMC ?? 6), sweeps: 2 };
+  if (level === coarsest) return { em: 6, sweeps: 2 };
   return { em: 4, sweeps: 2 };
 }
 
