@@ -130,7 +130,7 @@ export class GaussianRng {
       z = (z ^ (z >>> 16)) >>> 0;
       words.push(z);
     }
-    if (words.every((w) => w === 0)) words[0] = 0x9e3779b9; // impossible for splitmix32; guarded anyway
+    if (!words.some((w) => w !== 0)) words[0] = 0x9e3779b9; // impossible for splitmix32; guarded anyway
     [this.s0, this.s1, this.s2, this.s3] = words as [number, number, number, number];
   }
 
