@@ -1,0 +1,68 @@
+/**
+ * The only module that imports onnxruntime-node (STYLE.md §3). Runs in a
+ * worker thread because InferenceSession.run executes synchronously on the
+ * calling thread; the main thread and the server's event loop stay free.
+ */
+import * as ort from 'onnxruntime-node';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ExecutionProvider, FromWorker, TensorData, ToWorker, ValueInfo, WorkerInit } from './protocol';
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+
+function describe(meta: readonly ort.InferenceSession.ValueMetadata[]): ValueInfo[] {
+  return meta.map((m) => m.isTensor
+    ? { name: m.name, type: String(m.type), shape: m.shape.map((d) => (typeof d === 'number' || typeof d === 'string' ? d : null)) }
+    : { name: m.name, type: null, shape: null });
+}
+
+async function open(): Promise<ort.InferenceSession | null> {
+  const fallbacks: { provider: ExecutionProvider; reason: string }[] = [];
+  for (const provider of init.providers) {
+    try {
+      const session = await ort.InferenceSession.create(init.modelPath, {
+        executionProviders: [provider],
+        graphOptimizationLevel: 'all',
+        // A missing GPU provider is an expected fallback whose reason we report ourselves.
+        logSeverityLevel: provider === 'cpu' ? 2 : 4,
+        ...(init.intraOpThreads ? { intraOpNumThreads: init.intraOpThreads } : {}),
+      });
+      post({ kind: 'ready', provider, fallbacks, inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) });
+      return session;
+    } catch (err) {
+      fallbacks.push({ provider, reason: (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300) });
+    }
+  }
+  post({ kind: 'load-failed', reasons: fallbacks });
+  return null;
+}
+
+async function main(): Promise<void> {
+  const session = await open();
+  if (!session) return;
+  port.on('message', (msg: ToWorker) => {
+    if (msg.kind === 'close') {
+      void session.release().finally(() => port.close());
+      return;
+    }
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(msg.feeds)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+    session.run(feeds, msg.outputs as string[]).then((result) => {
+      const outputs: Record<string, TensorData> = {};
+      const transfer: ArrayBuffer[] = [];
+      for (const name of msg.outputs) {
+        const t = result[name]!;
+        if (t.type !== 'float32') throw new Error(`output ${name} is ${t.type}; float32 expected`);
+        const data = (t.data as Float32Array).slice();
+        outputs[name] = { type: 'float32', data, dims: t.dims };
+        transfer.push(data.buffer);
+      }
+      port.postMessage({ kind: 'result', id: msg.id, outputs } satisfies FromWorker, transfer);
+    }).catch((err: unknown) => {
+      post({ kind: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
+    });
+  });
+}
+
+void main();

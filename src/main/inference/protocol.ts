@@ -1,0 +1,33 @@
+/** Messages between the main thread and the ONNX Runtime worker. */
+
+export type ExecutionProvider = 'cuda' | 'dml' | 'webgpu' | 'coreml' | 'cpu';
+
+export interface TensorData {
+  readonly type: 'float32' | 'int64';
+  readonly data: Float32Array | BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+export interface ValueInfo {
+  readonly name: string;
+  readonly type: string | null;
+  /** Symbolic dimensions are strings; unknown are null. */
+  readonly shape: readonly (number | string | null)[] | null;
+}
+
+export interface WorkerInit {
+  readonly modelPath: string;
+  /** Providers to try in order; the first that loads is used. */
+  readonly providers: readonly ExecutionProvider[];
+  readonly intraOpThreads?: number;
+}
+
+export type ToWorker =
+  | { readonly kind: 'run'; readonly id: number; readonly feeds: Record<string, TensorData>; readonly outputs: readonly string[] }
+  | { readonly kind: 'close' };
+
+export type FromWorker =
+  | { readonly kind: 'ready'; readonly provider: ExecutionProvider; readonly fallbacks: readonly { provider: ExecutionProvider; reason: string }[]; readonly inputs: readonly ValueInfo[]; readonly outputs: readonly ValueInfo[] }
+  | { readonly kind: 'load-failed'; readonly reasons: readonly { provider: ExecutionProvider; reason: string }[] }
+  | { readonly kind: 'result'; readonly id: number; readonly outputs: Record<string, TensorData> }
+  | { readonly kind: 'error'; readonly id: number; readonly message: string };
