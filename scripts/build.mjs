@@ -2,7 +2,7 @@
 // mode server, Electron main and preload, CLI), one file per worker, the
 // benchmarks, and the renderer. Type checking is `npm run typecheck`.
 import { build } from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +31,7 @@ const nodeCommon = {
   loader: { '.sql': 'text' },
 };
 
-rmSync(dist, { recursive: true, force: true });
+// No wipe of dist/: bundles are overwritten in place, so a build never pulls files from under a running test.
 mkdirSync(dist, { recursive: true });
 
 const mainEntries = {

@@ -19,7 +19,10 @@ import { pasteImage } from './imaging/composite';
 import { checkFileName, decodeImage, encodeLikeSource, encodeRaw, extensionOf, makeProxy, probeImage, type EncodedOutput, type ImageProbe, type RawImage } from './imaging/io';
 import { checkMaskUsable, decodeMask } from './pipeline/mask-input';
 import { runInpaint } from './pipeline/inpaint';
-import { AVAILABLE_METHODS } from './pipeline/methods';
+import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
+import { ModelCatalog, modelRoots, PHOTO_MODEL_ID } from './inference/catalog';
+import { summarise } from './inference/models';
+import { packageRoot } from './workers/paths';
 
 export interface HostCapabilities {
   /** Electron: show an open dialog and return the chosen path (null if cancelled). */
@@ -35,6 +38,10 @@ export interface ServiceOptions {
   readonly host?: HostCapabilities;
   /** Where unexpected errors (bugs) in background jobs are reported. */
   readonly onBug?: (err: unknown) => void;
+  /** Folders holding model folders; default: the app's models/ and <dataDir>/models. */
+  readonly modelRoots?: readonly string[];
+  /** Longest edge of the diffusion working resolution. */
+  readonly maxWorkingEdge?: number;
 }
 
 function defaultBugReport(err: unknown): void {
@@ -61,6 +68,7 @@ export class StudioService {
   private readonly jobs = new Map<string, Job>();
   private queue: Promise<void> = Promise.resolve();
   private versionCache: LoadedVersion | null = null;
+  readonly models: ModelCatalog;
 
   constructor(readonly options: ServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -69,6 +77,7 @@ export class StudioService {
     this.store = new BlobStore(path.join(options.dataDir, 'store'));
     this.cacheDir = path.join(options.dataDir, 'cache');
     this.repo.failInterruptedRuns();
+    this.models = new ModelCatalog(options.modelRoots ?? modelRoots(packageRoot(), options.dataDir));
   }
 
   // ------------------------------------------------------------- dispatch
@@ -114,15 +123,28 @@ export class StudioService {
     }
   }
 
-  info(): AppInfo {
+  async info(): Promise<AppInfo> {
+    const photo = (await this.models.photoModels()).map(summarise);
+    const defaultModel = await this.models.defaultPhotoModelId();
     return {
       version: this.options.version,
       mode: this.options.mode === 'electron' ? 'electron' : 'browser',
-      methods: AVAILABLE_METHODS,
-      defaultMethod: AVAILABLE_METHODS.includes('diffusion') ? 'diffusion' : 'patchmatch',
+      methods: defaultModel ? ['patchmatch', 'diffusion'] : ['patchmatch'],
+      // Diffusion becomes the default once the photographic model is installed (DESIGN.md §8).
+      defaultMethod: defaultModel === PHOTO_MODEL_ID ? 'diffusion' : 'patchmatch',
+      models: photo,
+      defaultModel,
       canOpenDialog: this.options.host?.pickImageFile !== undefined,
       maxSamples: MAX_SAMPLES,
     };
+  }
+
+  /** Fills in the defaults a run actually uses, so history records them. */
+  private async resolveParams(p: InpaintParams): Promise<InpaintParams> {
+    if (p.method === 'patchmatch') return { ...p, model: null, sampler: null, steps: null, strength: null };
+    const model = p.model ?? (await this.models.defaultPhotoModelId());
+    if (!model) throw new StudioError('MODEL_MISSING', 'diffusion fills need a model and none is installed; use PatchMatch');
+    return { ...p, model, sampler: p.sampler ?? 'ddim', steps: p.steps ?? DEFAULT_DIFFUSION_STEPS };
   }
 
   // --------------------------------------------------------------- events
@@ -261,19 +283,17 @@ export class StudioService {
     const detail = this.repo.detail(req.projectId);
     const version = this.repo.version(req.versionId);
     if (version.projectId !== req.projectId) throw new StudioError('BAD_REQUEST', `version ${req.versionId} belongs to another project`);
-    if (!AVAILABLE_METHODS.includes(req.params.method)) {
-      throw new StudioError('NOT_AVAILABLE', `the ${req.params.method} method is not available in this build`);
-    }
+    const resolved = await this.resolveParams(req.params);
     const { width, height } = detail.image;
     const mask = await decodeMask(req.mask, width, height);
     checkMaskUsable(mask);
     const maskHash = await this.store.put(req.mask);
     const maskId = this.repo.insertMask(detail.image.id, maskHash, width, height, maskCoverage(mask));
-    const params: RunParams = { ...req.params };
+    const params: RunParams = { ...resolved };
     const runId = this.repo.insertRun(req.projectId, req.versionId, maskId, params, 'cpu');
     const jobId = randomUUID();
     const abort = new AbortController();
-    const done = this.enqueue(() => this.runJob(jobId, runId, req.versionId, mask, req.params, abort.signal));
+    const done = this.enqueue(() => this.runJob(jobId, runId, req.versionId, mask, resolved, abort.signal));
     this.jobs.set(jobId, { id: jobId, runId, abort, done });
     done.then(
       () => this.jobs.delete(jobId),
@@ -301,14 +321,20 @@ export class StudioService {
       if (signal.aborted) throw new StudioError('CANCELLED', 'the fill was cancelled');
       progress('loading', 0.02, 'Loading the photo');
       const base = await this.loadVersion(versionId);
+      const model = params.method === 'diffusion' && params.model ? await this.models.load(params.model) : undefined;
+      if (model) this.repo.setRunDevice(runId, model.session.info.provider);
       timings.loadMs = Math.round(performance.now() - t0);
       const n = params.samples;
+      let done = 0;
       await runInpaint({
         image: base.image, mask, params, signal,
-        onProgress: ({ sampleIndex, fraction }) =>
-          progress('filling', 0.05 + 0.9 * ((sampleIndex + fraction) / n), `Filling sample ${sampleIndex + 1} of ${n}`),
+        ...(model ? { model } : {}),
+        ...(this.options.maxWorkingEdge ? { maxWorkingEdge: this.options.maxWorkingEdge } : {}),
+        onProgress: (fraction) =>
+          progress('filling', 0.05 + 0.9 * fraction, `Filling: ${done} of ${n} sample${n === 1 ? '' : 's'} done`),
         onSample: async (s) => {
-          progress('saving', 0.05 + 0.9 * ((s.index + 1) / n), `Saving sample ${s.index + 1}`);
+          done = s.index + 1;
+          progress('saving', 0.05 + 0.9 * (done / n), `Saving sample ${done}`);
           const png = await encodeRaw(s.crop, { format: 'png' });
           const hash = await this.store.put(png);
           const sample = this.repo.insertSample(runId, { index: s.index, seed: s.seed, contentHash: hash, ...s.region, millis: s.millis });
@@ -342,6 +368,7 @@ export class StudioService {
   async close(): Promise<void> {
     for (const job of this.jobs.values()) job.abort.abort();
     await this.queue.catch(() => undefined);
+    await this.models.close();
     this.db.close();
   }
 }

@@ -5,6 +5,7 @@
  * every request is validated with these schemas at the boundary.
  */
 import { z } from 'zod';
+import type { ModelSummary } from './manifest';
 
 // ---------------------------------------------------------------- data types
 
@@ -104,6 +105,8 @@ export interface AppInfo {
   readonly mode: 'electron' | 'browser';
   readonly methods: readonly FillMethod[];
   readonly defaultMethod: FillMethod;
+  readonly models: readonly ModelSummary[];
+  readonly defaultModel: string | null;
   readonly canOpenDialog: boolean;
   readonly maxSamples: number;
 }

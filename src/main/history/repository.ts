@@ -126,6 +126,10 @@ export class HistoryRepository {
       VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`).run(projectId, baseVersionId, maskId, params.method, JSON.stringify(params), device, now()).lastInsertRowid);
   }
 
+  setRunDevice(runId: number, device: string): void {
+    this.db.prepare('UPDATE runs SET device = ? WHERE id = ?').run(device, runId);
+  }
+
   finishRun(runId: number, status: Exclude<RunStatus, 'running'>, error: string | null, timings: Record<string, number>): void {
     this.db.prepare('UPDATE runs SET status = ?, error = ?, finished_at = ?, timings_json = ? WHERE id = ?')
       .run(status, error, now(), JSON.stringify(timings), runId);

@@ -7,6 +7,9 @@ import * as ort from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExecutionProvider, FromWorker, TensorData, ToWorker, ValueInfo, WorkerInit } from './protocol';
 
+// Missing GPU providers are expected; the fallback reasons are reported by us, not logged by ORT.
+ort.env.logLevel = 'fatal';
+
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);

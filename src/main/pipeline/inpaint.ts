@@ -9,13 +9,8 @@ import { StudioError } from '../../shared/errors';
 import { featherWeights, growMask, maskBounds, type MaskBounds } from '../../shared/mask-ops';
 import { blendRegion } from '../imaging/composite';
 import { toEightBit, type RawImage } from '../imaging/io';
-import { fillRegion } from './methods';
-
-export interface InpaintProgress {
-  readonly sampleIndex: number;
-  /** 0..1 within the current sample. */
-  readonly fraction: number;
-}
+import type { LoadedModel } from '../inference/models';
+import { fillSamples, sampleSeed } from './methods';
 
 export interface InpaintSample {
   readonly index: number;
@@ -31,15 +26,16 @@ export interface InpaintInput {
   /** One byte per pixel, > 127 = fill, at the image's size. */
   readonly mask: Uint8Array;
   readonly params: InpaintParams;
+  readonly model?: LoadedModel;
+  readonly maxWorkingEdge?: number;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (p: InpaintProgress) => void;
+  /** Fraction of the whole job, 0..1. */
+  readonly onProgress?: (fraction: number) => void;
   /** Called as each sample finishes, so callers can store and show it at once. */
   readonly onSample?: (s: InpaintSample) => Promise<void> | void;
 }
 
-export function sampleSeed(seed: number, index: number): number {
-  return (seed + index) >>> 0;
-}
+export { sampleSeed };
 
 export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> {
   const { image, params } = input;
@@ -50,21 +46,22 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
   const region = maskBounds(effective, image.width, image.height);
   if (!region) throw new StudioError('MASK_EMPTY', 'the mask is empty: paint over what should be removed (white = fill)');
   const weights = featherWeights(effective, image.width, image.height, params.feather);
-  const eight = toEightBit(image);
   const samples: InpaintSample[] = [];
-  for (let index = 0; index < params.samples; index++) {
-    if (input.signal?.aborted) throw new StudioError('CANCELLED', 'the fill was cancelled');
-    const started = performance.now();
-    const seed = sampleSeed(params.seed, index);
-    const fill = await fillRegion(params.method, {
-      image, eight, mask: effective, region, seed, params,
-      ...(input.signal ? { signal: input.signal } : {}),
-      onProgress: (fraction) => input.onProgress?.({ sampleIndex: index, fraction }),
-    });
+  let started = performance.now();
+  let index = 0;
+  for await (const fill of fillSamples({
+    image, eight: toEightBit(image), mask: effective, region, params,
+    ...(input.model ? { model: input.model } : {}),
+    ...(input.maxWorkingEdge ? { maxWorkingEdge: input.maxWorkingEdge } : {}),
+    ...(input.signal ? { signal: input.signal } : {}),
+    onProgress: (f) => input.onProgress?.(f),
+  })) {
     const crop = blendRegion(image, fill, region, weights);
-    const sample: InpaintSample = { index, seed, region, crop, millis: Math.round(performance.now() - started) };
+    const sample: InpaintSample = { index, seed: sampleSeed(params.seed, index), region, crop, millis: Math.round(performance.now() - started) };
     samples.push(sample);
     await input.onSample?.(sample);
+    index++;
+    started = performance.now();
   }
   return samples;
 }

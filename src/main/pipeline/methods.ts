@@ -1,12 +1,20 @@
 /**
- * Fill methods behind one signature. Each returns the pixels of `region`
- * with the hole filled; the caller blends them in.
+ * Fill methods behind one signature: each produces the pixels of the hole's
+ * region for sample after sample; the caller blends them in.
+ *
+ * - patchmatch: multi-scale PatchMatch from the photo itself.
+ * - diffusion: N samples from one batched diffusion run at working
+ *   resolution, each used as the guide of a PatchMatch detail pass at the
+ *   photo's own resolution, so the fill keeps the photo's grain and sharpness.
  */
-import type { FillMethod, InpaintParams } from '../../shared/api';
+import type { InpaintParams } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import type { MaskBounds } from '../../shared/mask-ops';
 import type { RawImage } from '../imaging/io';
+import type { LoadedModel } from '../inference/models';
 import { runPatchMatchInWorker } from '../imaging/patchmatch/worker-client';
+import type { PixelImage } from '../imaging/patchmatch/types';
+import { runDiffusionStage } from './diffusion-stage';
 
 export interface FillRequest {
   readonly image: RawImage;
@@ -14,24 +22,30 @@ export interface FillRequest {
   readonly eight: Uint8Array;
   readonly mask: Uint8Array;
   readonly region: MaskBounds;
-  readonly seed: number;
   readonly params: InpaintParams;
+  /** Required for diffusion. */
+  readonly model?: LoadedModel;
+  readonly maxWorkingEdge?: number;
   readonly signal?: AbortSignal;
+  /** Fraction of the whole fill (all samples), 0..1. */
   readonly onProgress: (fraction: number) => void;
 }
 
-export const AVAILABLE_METHODS: readonly FillMethod[] = ['patchmatch'];
+export function sampleSeed(seed: number, index: number): number {
+  return (seed + index) >>> 0;
+}
 
-async function fillWithPatchMatch(req: FillRequest): Promise<RawImage> {
+async function patchMatchRegion(req: FillRequest, seed: number, guide: PixelImage | null, onProgress: (f: number) => void): Promise<RawImage> {
   const { image, region } = req;
   const result = await runPatchMatchInWorker(
     { data: req.eight, width: image.width, height: image.height, channels: image.channels },
     req.mask,
     {
-      seed: req.seed,
+      seed,
+      ...(guide ? { guide } : {}),
       ...(image.depth === 16 ? { values16: image.data as Uint16Array } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
-      onProgress: req.onProgress,
+      onProgress,
     },
   );
   const r = result.region;
@@ -45,11 +59,48 @@ async function fillWithPatchMatch(req: FillRequest): Promise<RawImage> {
   return { width: r.width, height: r.height, channels: image.channels, depth: 8, data: result.data };
 }
 
-export async function fillRegion(method: FillMethod, req: FillRequest): Promise<RawImage> {
-  switch (method) {
-    case 'patchmatch':
-      return fillWithPatchMatch(req);
-    case 'diffusion':
-      throw new StudioError('NOT_AVAILABLE', 'diffusion fills need a photo model, which is not installed yet; use PatchMatch');
+/** The full-size guide: the photo with the crop replaced by an upsampled diffusion sample. */
+function guideFromSample(req: FillRequest, crop: { x: number; y: number; width: number; height: number }, rgb: Uint8Array): PixelImage {
+  const { width, height, channels } = req.image;
+  const data = req.eight.slice();
+  for (let y = 0; y < crop.height; y++) for (let x = 0; x < crop.width; x++) {
+    const d = ((crop.y + y) * width + crop.x + x) * channels;
+    const s = (y * crop.width + x) * 3;
+    data[d] = rgb[s]!; data[d + 1] = rgb[s + 1]!; data[d + 2] = rgb[s + 2]!;
+  }
+  return { data, width, height, channels };
+}
+
+export const DEFAULT_DIFFUSION_STEPS = 25;
+export const DEFAULT_MAX_WORKING_EDGE = 128;
+
+export async function* fillSamples(req: FillRequest): AsyncGenerator<RawImage> {
+  const { params } = req;
+  const n = params.samples;
+  if (params.method === 'patchmatch') {
+    for (let i = 0; i < n; i++) {
+      if (req.signal?.aborted) throw new StudioError('CANCELLED', 'the fill was cancelled');
+      yield await patchMatchRegion(req, sampleSeed(params.seed, i), null, (f) => req.onProgress((i + f) / n));
+    }
+    return;
+  }
+  if (!req.model) throw new StudioError('MODEL_MISSING', 'diffusion fills need a model; none is installed');
+  const diffusionShare = 0.6;
+  const stage = await runDiffusionStage(req.eight, req.image.width, req.image.height, req.image.channels, req.mask, req.region, {
+    model: req.model,
+    sampler: params.sampler ?? 'ddim',
+    steps: params.steps ?? DEFAULT_DIFFUSION_STEPS,
+    strength: params.strength,
+    seed: params.seed,
+    count: n,
+    maxWorkingEdge: req.maxWorkingEdge ?? DEFAULT_MAX_WORKING_EDGE,
+    ...(req.signal ? { signal: req.signal } : {}),
+    onStep: (step, total) => req.onProgress(diffusionShare * (step / total)),
+  });
+  for (let i = 0; i < n; i++) {
+    if (req.signal?.aborted) throw new StudioError('CANCELLED', 'the fill was cancelled');
+    const guide = guideFromSample(req, stage.crop, stage.samples[i]!);
+    yield await patchMatchRegion(req, sampleSeed(params.seed, i), guide,
+      (f) => req.onProgress(diffusionShare + (1 - diffusionShare) * ((i + f) / n)));
   }
 }
