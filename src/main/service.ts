@@ -144,6 +144,11 @@ export class StudioService {
     if (p.method === 'patchmatch') return { ...p, model: null, sampler: null, steps: null, strength: null };
     const model = p.model ?? (await this.models.defaultPhotoModelId());
     if (!model) throw new StudioError('MODEL_MISSING', 'diffusion fills need a model and none is installed; use PatchMatch');
+    const installed = (await this.models.photoModels()).find((m) => m.manifest.id === model);
+    if (!installed) throw new StudioError('MODEL_MISSING', `no RGB model "${model}" is installed`);
+    if (p.sampler === 'repaint' && installed.manifest.kind === 'conditional-inpaint') {
+      throw new StudioError('BAD_REQUEST', `RePaint resampling is for unconditional models; ${model} is a conditional inpainting model (use ddim or ddpm)`);
+    }
     return { ...p, model, sampler: p.sampler ?? 'ddim', steps: p.steps ?? DEFAULT_DIFFUSION_STEPS };
   }
 

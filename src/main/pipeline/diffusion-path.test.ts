@@ -1,0 +1,107 @@
+/**
+ * The diffusion path end to end through the service, with a hand-built ONNX
+ * graph standing in for a network (src/main/inference/fixtures/affine.onnx):
+ * this checks the plumbing (crop, batching, conditioning, detail stage,
+ * compositing, history), not the quality of a model.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { StudioService } from '../service';
+import { decodeImage } from '../imaging/io';
+import { contextRect, downsampleMaskConservative, workingSize } from './diffusion-stage';
+
+let dir: string;
+let service: StudioService;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'studio-diffusion-'));
+  const modelDir = path.join(dir, 'models', 'plumbing');
+  mkdirSync(modelDir, { recursive: true });
+  const onnx = path.join(__dirname, '..', 'inference', 'fixtures', 'affine.onnx');
+  copyFileSync(onnx, path.join(modelDir, 'model.onnx'));
+  writeFileSync(path.join(modelDir, 'manifest.json'), JSON.stringify({
+    schemaVersion: 1, id: 'plumbing', name: 'Plumbing test graph', kind: 'conditional-inpaint', resolution: 32, channels: 3,
+    valueRange: [-1, 1], prediction: 'epsilon', varianceType: 'learned-range', schedule: { type: 'cosine', timesteps: 1000 },
+    timestepInput: 'original-index', conditioning: { maskedSource: 'zero-fill', maskChannel: 'one-is-hole' },
+    inputs: { x: { name: 'x', layout: 'NCHW', channels: 7 }, t: { name: 't', dtype: 'float32' } },
+    output: { name: 'out', layout: 'NCHW', channels: 6 }, file: 'model.onnx',
+    sha256: createHash('sha256').update(readFileSync(onnx)).digest('hex'), licence: 'test only',
+  }));
+  service = new StudioService({ dataDir: path.join(dir, 'data'), mode: 'browser', version: 'test', modelRoots: [path.join(dir, 'models')], maxWorkingEdge: 48 });
+});
+afterAll(async () => {
+  await service.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('context crop geometry', () => {
+  it('grows the hole box by a margin and clamps to the frame', () => {
+    expect(contextRect({ x: 100, y: 100, width: 40, height: 20 }, 1000, 1000)).toEqual({ x: 80, y: 80, width: 80, height: 60 });
+    expect(contextRect({ x: 2, y: 990, width: 10, height: 10 }, 1000, 1000)).toEqual({ x: 0, y: 974, width: 28, height: 26 });
+  });
+  it('working size keeps the aspect within multiples of 8 and never upsizes', () => {
+    expect(workingSize({ x: 0, y: 0, width: 800, height: 400 }, 128)).toEqual({ width: 128, height: 64 });
+    expect(workingSize({ x: 0, y: 0, width: 50, height: 30 }, 128)).toEqual({ width: 48, height: 32 });
+  });
+  it('a working cell is hole if any pixel under it is', () => {
+    const w = 16, mask = new Uint8Array(w * w);
+    mask[5 * w + 9] = 255;
+    const small = downsampleMaskConservative(mask, w, { x: 0, y: 0, width: 16, height: 16 }, 4, 4);
+    expect(Array.from(small).map((v, i) => (v ? i : -1)).filter((i) => i >= 0)).toEqual([1 * 4 + 2]);
+  });
+});
+
+describe('diffusion fill through the service', () => {
+  it('lists the model, runs N batched samples, keeps every pixel outside the mask, records model and device', async () => {
+    const info = await service.call('app.info', {});
+    expect(info.methods).toContain('diffusion');
+    expect(info.defaultModel).toBe('plumbing');
+    expect(info.defaultMethod).toBe('patchmatch'); // only the photo model makes diffusion the default
+
+    const w = 120, h = 90;
+    const raw = Buffer.alloc(w * h * 3);
+    for (let i = 0; i < raw.length; i++) raw[i] = (i * 31 + (i % 7) * 17) & 255;
+    const detail = await service.call('images.import', { fileName: 'p.png', bytes: new Uint8Array(await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer()) });
+    const mask = Buffer.alloc(w * h);
+    for (let y = 30; y < 50; y++) for (let x = 40; x < 70; x++) mask[y * w + x] = 255;
+    const job = await service.call('jobs.inpaint', {
+      projectId: detail.project.id, versionId: detail.project.headVersionId,
+      mask: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()),
+      params: { method: 'diffusion', samples: 3, seed: 11, steps: 5 },
+    });
+    await service.waitForJob(job.jobId);
+    const run = service.repo.run(job.runId);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('done');
+    expect(run.params).toMatchObject({ method: 'diffusion', model: 'plumbing', sampler: 'ddim', steps: 5, samples: 3 });
+    expect(run.device).toBe('cpu');
+    expect(run.samples.map((s) => s.seed)).toEqual([11, 12, 13]);
+    for (let i = 0; i < 3; i++) {
+      const out = await decodeImage((await service.renderSample(job.runId, i, 'png')).bytes);
+      for (let p = 0; p < w * h; p++) if (mask[p] === 0) for (let c = 0; c < 3; c++) expect(out.image.data[p * 3 + c]).toBe(raw[p * 3 + c]);
+    }
+  });
+
+  it('refuses RePaint on a conditional model with a clear reason', async () => {
+    const detail = (await service.call('projects.list', {}))[0]!;
+    const w = 120, h = 90;
+    const mask = Buffer.alloc(w * h);
+    mask[45 * w + 60] = 255;
+    const runsBefore = (await service.call('projects.get', { projectId: detail.id })).runs.length;
+    await expect(service.call('jobs.inpaint', {
+      projectId: detail.id, versionId: detail.headVersionId,
+      mask: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()),
+      params: { method: 'diffusion', sampler: 'repaint', steps: 5 },
+    })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/RePaint resampling is for unconditional models/) });
+    await expect(service.call('jobs.inpaint', {
+      projectId: detail.id, versionId: detail.headVersionId,
+      mask: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()),
+      params: { method: 'diffusion', model: 'no-such-model' },
+    })).rejects.toMatchObject({ code: 'MODEL_MISSING' });
+    expect((await service.call('projects.get', { projectId: detail.id })).runs.length).toBe(runsBefore);
+  });
+});
