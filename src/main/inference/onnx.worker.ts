@@ -42,6 +42,10 @@ async function open(): Promise<ort.InferenceSession | null> {
 }
 
 async function main(): Promise<void> {
+  if (init.probe) {
+    post({ kind: 'probe', probe: { version: ort.env.versions.node ?? 'unknown', backends: ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled })) } });
+    return;
+  }
   const session = await open();
   if (!session) return;
   port.on('message', (msg: ToWorker) => {

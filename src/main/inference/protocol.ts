@@ -15,7 +15,14 @@ export interface ValueInfo {
   readonly shape: readonly (number | string | null)[] | null;
 }
 
+export interface RuntimeProbe {
+  readonly version: string;
+  readonly backends: readonly { readonly name: string; readonly bundled: boolean }[];
+}
+
 export interface WorkerInit {
+  /** Only report the runtime's version and backends, then exit. */
+  readonly probe?: boolean;
   readonly modelPath: string;
   /** Providers to try in order; the first that loads is used. */
   readonly providers: readonly ExecutionProvider[];
@@ -28,6 +35,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly kind: 'ready'; readonly provider: ExecutionProvider; readonly fallbacks: readonly { provider: ExecutionProvider; reason: string }[]; readonly inputs: readonly ValueInfo[]; readonly outputs: readonly ValueInfo[] }
+  | { readonly kind: 'probe'; readonly probe: RuntimeProbe }
   | { readonly kind: 'load-failed'; readonly reasons: readonly { provider: ExecutionProvider; reason: string }[] }
   | { readonly kind: 'result'; readonly id: number; readonly outputs: Record<string, TensorData> }
   | { readonly kind: 'error'; readonly id: number; readonly message: string };

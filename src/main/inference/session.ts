@@ -6,7 +6,22 @@
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../shared/errors';
 import { workerScriptPath } from '../workers/paths';
-import type { ExecutionProvider, FromWorker, TensorData, ToWorker, ValueInfo } from './protocol';
+import type { ExecutionProvider, FromWorker, RuntimeProbe, TensorData, ToWorker, ValueInfo } from './protocol';
+
+/** ONNX Runtime's version and the execution providers this build of it knows. */
+export async function probeRuntime(): Promise<RuntimeProbe> {
+  const worker = new Worker(workerScriptPath('onnx'), { workerData: { probe: true, modelPath: '', providers: [] } });
+  try {
+    const m = await new Promise<FromWorker>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    if (m.kind !== 'probe') throw new Error(`unexpected reply ${m.kind}`);
+    return m.probe;
+  } finally {
+    await worker.terminate();
+  }
+}
 
 export interface SessionInfo {
   readonly provider: ExecutionProvider;

@@ -14,7 +14,7 @@ import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
 import { writeFileAtomic } from '../../history/store';
 import { APP_VERSION } from '../../version';
-import { runDoctor } from './doctor';
+import { runDoctor, runModels } from './doctor';
 
 function intArg(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -136,6 +136,11 @@ export function buildProgram(): Command {
     .description('print what this machine offers Inpaint Studio (devices, libraries, data folder)')
     .option('--data-dir <dir>', 'history and pixel store folder', defaultDataDir())
     .action(async (options: { dataDir: string }) => runDoctor(options.dataDir));
+
+  program.command('models')
+    .description('list the installed diffusion models (app models/ folder and <data-dir>/models)')
+    .option('--data-dir <dir>', 'history and pixel store folder', defaultDataDir())
+    .action(async (options: { dataDir: string }) => runModels(options.dataDir));
 
   return program;
 }
