@@ -25,7 +25,10 @@ function tryInstallElectron() {
   try {
     const script = path.join(path.dirname(require.resolve('electron/package.json')), 'install.js');
     const r = spawnSync(process.execPath, [script], { stdio: 'pipe', timeout: 120_000, encoding: 'utf8' });
-    return r.status === 0 ? null : (r.stderr || r.stdout || 'download failed').trim().split('\n').slice(-1)[0];
+    if (r.status === 0) return null;
+    const text = `${r.stderr ?? ''}\n${r.stdout ?? ''}`;
+    const line = text.split('\n').map((l) => l.trim()).find((l) => /error|ENOTFOUND|EAI_AGAIN|ECONN|timed out/i.test(l) && !l.startsWith('at '));
+    return `the Electron download failed: ${line ?? 'no network access'}`;
   } catch (err) {
     return String(err);
   }
