@@ -1,7 +1,7 @@
 // `npm start`: the desktop app when an Electron binary can be had; otherwise
 // it says why and starts browser mode on 127.0.0.1, printing the URL.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,9 +43,36 @@ if (!bin && !forceBrowser) {
   if (!bin) reason = `no Electron binary is available (${failure ?? 'not installed'})`;
 }
 
+/**
+ * better-sqlite3 is a V8-ABI addon: the copy in node_modules is built for
+ * Node (tests, CLI, browser mode). For the desktop app in development we
+ * build a second copy against Electron's headers into .electron-native/ and
+ * point the app at it; packaged apps are rebuilt by electron-builder instead.
+ */
+function electronSqliteBinding(electronBin) {
+  const version = spawnSync(electronBin, ['--version'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }).stdout.trim().replace(/^v/, '');
+  const target = path.join(root, '.electron-native', version, 'better_sqlite3.node');
+  if (existsSync(target)) return target;
+  const work = path.join(root, '.electron-native', version, 'build');
+  cpSync(path.dirname(require.resolve('better-sqlite3/package.json')), work, { recursive: true });
+  const gyp = require.resolve('node-gyp/bin/node-gyp.js');
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', '--release', `--target=${version}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: work, stdio: 'inherit' });
+  if (r.status !== 0) return null;
+  cpSync(path.join(work, 'build', 'Release', 'better_sqlite3.node'), target);
+  return target;
+}
+
 const passThrough = process.argv.slice(2).filter((a) => a !== '--browser');
 if (bin) {
-  const child = spawn(bin, [root, ...passThrough], { stdio: 'inherit' });
+  let binding = null;
+  try {
+    binding = electronSqliteBinding(bin);
+  } catch (err) {
+    console.log(`Inpaint Studio: building SQLite for Electron failed: ${err.message}`);
+  }
+  if (!binding) console.log('Inpaint Studio: could not build the SQLite module for Electron; the desktop app may fail to open its history.');
+  const env = binding ? { ...process.env, INPAINT_STUDIO_SQLITE_BINDING: binding } : process.env;
+  const child = spawn(bin, [root, ...passThrough], { stdio: 'inherit', env });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`Inpaint Studio: ${reason}; starting browser mode instead.`);

@@ -18,7 +18,9 @@ export const MIGRATIONS: readonly Migration[] = [
 export class SchemaError extends Error {}
 
 export function openDatabase(file: string, migrations: readonly Migration[] = MIGRATIONS): Db {
-  const db = new Database(file);
+  // In desktop development the app runs on Electron's ABI; scripts/start.mjs builds a matching binding.
+  const binding = process.versions.electron ? process.env.INPAINT_STUDIO_SQLITE_BINDING : undefined;
+  const db = new Database(file, binding ? { nativeBinding: binding } : {});
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
