@@ -14,7 +14,8 @@ import type { RawImage } from '../imaging/io';
 import type { LoadedModel } from '../inference/models';
 import { runPatchMatchInWorker } from '../imaging/patchmatch/worker-client';
 import type { PixelImage } from '../imaging/patchmatch/types';
-import { runDiffusionStage } from './diffusion-stage';
+import { runDiffusionStage, type DiffusionStageResult } from './diffusion-stage';
+import { holeGroups } from './holes';
 
 export interface FillRequest {
   readonly image: RawImage;
@@ -59,14 +60,17 @@ async function patchMatchRegion(req: FillRequest, seed: number, guide: PixelImag
   return { width: r.width, height: r.height, channels: image.channels, depth: 8, data: result.data };
 }
 
-/** The full-size guide: the photo with the crop replaced by an upsampled diffusion sample. */
-function guideFromSample(req: FillRequest, crop: { x: number; y: number; width: number; height: number }, rgb: Uint8Array): PixelImage {
+/** The full-size guide: the photo with each hole's crop replaced by sample `index` of its diffusion run. */
+function guideFromSamples(req: FillRequest, stages: readonly DiffusionStageResult[], index: number): PixelImage {
   const { width, height, channels } = req.image;
   const data = req.eight.slice();
-  for (let y = 0; y < crop.height; y++) for (let x = 0; x < crop.width; x++) {
-    const d = ((crop.y + y) * width + crop.x + x) * channels;
-    const s = (y * crop.width + x) * 3;
-    data[d] = rgb[s]!; data[d + 1] = rgb[s + 1]!; data[d + 2] = rgb[s + 2]!;
+  for (const { crop, samples } of stages) {
+    const rgb = samples[index]!;
+    for (let y = 0; y < crop.height; y++) for (let x = 0; x < crop.width; x++) {
+      const d = ((crop.y + y) * width + crop.x + x) * channels;
+      const s = (y * crop.width + x) * 3;
+      data[d] = rgb[s]!; data[d + 1] = rgb[s + 1]!; data[d + 2] = rgb[s + 2]!;
+    }
   }
   return { data, width, height, channels };
 }
@@ -86,20 +90,25 @@ export async function* fillSamples(req: FillRequest): AsyncGenerator<RawImage> {
   }
   if (!req.model) throw new StudioError('MODEL_MISSING', 'diffusion fills need a model; none is installed');
   const diffusionShare = 0.6;
-  const stage = await runDiffusionStage(req.eight, req.image.width, req.image.height, req.image.channels, req.mask, req.region, {
-    model: req.model,
-    sampler: params.sampler ?? 'ddim',
-    steps: params.steps ?? DEFAULT_DIFFUSION_STEPS,
-    strength: params.strength,
-    seed: params.seed,
-    count: n,
-    maxWorkingEdge: req.maxWorkingEdge ?? DEFAULT_MAX_WORKING_EDGE,
-    ...(req.signal ? { signal: req.signal } : {}),
-    onStep: (step, total) => req.onProgress(diffusionShare * (step / total)),
-  });
+  // Far-apart holes get crops of their own, each diffused at working resolution.
+  const holes = holeGroups(req.mask, req.image.width, req.image.height);
+  const stages: DiffusionStageResult[] = [];
+  for (const [h, hole] of holes.entries()) {
+    stages.push(await runDiffusionStage(req.eight, req.image.width, req.image.height, req.image.channels, req.mask, hole, {
+      model: req.model,
+      sampler: params.sampler ?? 'ddim',
+      steps: params.steps ?? DEFAULT_DIFFUSION_STEPS,
+      strength: params.strength,
+      seed: params.seed,
+      count: n,
+      maxWorkingEdge: req.maxWorkingEdge ?? DEFAULT_MAX_WORKING_EDGE,
+      ...(req.signal ? { signal: req.signal } : {}),
+      onStep: (step, total) => req.onProgress(diffusionShare * ((h + step / total) / holes.length)),
+    }));
+  }
   for (let i = 0; i < n; i++) {
     if (req.signal?.aborted) throw new StudioError('CANCELLED', 'the fill was cancelled');
-    const guide = guideFromSample(req, stage.crop, stage.samples[i]!);
+    const guide = guideFromSamples(req, stages, i);
     yield await patchMatchRegion(req, sampleSeed(params.seed, i), guide,
       (f) => req.onProgress(diffusionShare + (1 - diffusionShare) * ((i + f) / n)));
   }
