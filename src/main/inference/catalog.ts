@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ModelSummary } from '../../shared/manifest';
 import { StudioError } from '../../shared/errors';
 import { listModels, loadModel, summarise, type InstalledModel, type LoadedModel } from './models';
+import { defaultProviders } from './session';
 
 /** The shipped photographic model; diffusion becomes the default fill once it is installed. */
 export const PHOTO_MODEL_ID = 'photo-inpaint';
@@ -53,7 +54,7 @@ export class ModelCatalog {
     const previous = this.loaded;
     this.loaded = null;
     if (previous) await (await previous.model.catch(() => null))?.close();
-    const promise = loadModel(model, { fp16: false });
+    const promise = loadPreferringGpu(model);
     this.loaded = { id, model: promise };
     promise.catch(() => { if (this.loaded?.model === promise) this.loaded = null; });
     return promise;
@@ -64,6 +65,23 @@ export class ModelCatalog {
     this.loaded = null;
     if (l) await (await l.model.catch(() => null))?.close();
   }
+}
+
+/**
+ * fp16 weights only pay off on a GPU (ONNX Runtime's CPU kernels are fp32):
+ * try the fp16 file on the GPU providers first, then fp32 on the usual
+ * order, which ends with the CPU.
+ */
+async function loadPreferringGpu(model: InstalledModel): Promise<LoadedModel> {
+  const gpu = defaultProviders().filter((p) => p !== 'cpu');
+  if (model.manifest.fp16File && gpu.length > 0) {
+    try {
+      return await loadModel(model, { fp16: true, providers: gpu });
+    } catch {
+      // No usable GPU (or it cannot run fp16): the fp32 path below reports its own reasons.
+    }
+  }
+  return loadModel(model, { fp16: false, providers: defaultProviders() });
 }
 
 export function modelRoots(appRoot: string, dataDir: string): string[] {
