@@ -67,8 +67,9 @@ if (existsSync(path.join(root, 'src/renderer/main.tsx'))) {
     format: 'esm',
     jsx: 'automatic',
     sourcemap: 'linked',
-    minify: process.env.NODE_ENV === 'production',
-    define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'production') },
+    // Production React unless explicitly developing (vitest sets NODE_ENV=test; tests run what ships).
+    minify: process.env.NODE_ENV !== 'development',
+    define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV === 'development' ? 'development' : 'production') },
     logLevel: 'warning',
   });
   for (const name of ['index.html', 'styles.css']) {

@@ -331,12 +331,23 @@ export class StudioService {
       timings.loadMs = Math.round(performance.now() - t0);
       const n = params.samples;
       let done = 0;
+      let previewBusy = false;
       await runInpaint({
         image: base.image, mask, params, signal,
         ...(model ? { model } : {}),
         ...(this.options.maxWorkingEdge ? { maxWorkingEdge: this.options.maxWorkingEdge } : {}),
         onProgress: (fraction) =>
           progress('filling', 0.05 + 0.9 * fraction, `Filling: ${done} of ${n} sample${n === 1 ? '' : 's'} done`),
+        onPreview: (step, total, images, width, height) => {
+          // At most ~8 previews a run, and never two at once: encoding must not slow the sampler.
+          if (step !== total && step % Math.max(1, Math.ceil(total / 8)) !== 0) return;
+          if (previewBusy) return;
+          previewBusy = true;
+          Promise.all(images.map((rgb) => encodeRaw({ width, height, channels: 3, depth: 8, data: rgb }, { format: 'png' })))
+            .then((pngs) => this.emit('job.preview', { jobId, runId, step, total, images: pngs }))
+            .catch((err: unknown) => (this.options.onBug ?? defaultBugReport)(err))
+            .finally(() => { previewBusy = false; });
+        },
         onSample: async (s) => {
           done = s.index + 1;
           progress('saving', 0.05 + 0.9 * (done / n), `Saving sample ${done}`);

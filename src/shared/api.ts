@@ -200,6 +200,14 @@ export interface EventMap {
     readonly message: string;
   };
   'job.sample': { readonly jobId: string; readonly runId: number; readonly sample: SampleSummary };
+  /** Diffusion only: the current x₀ prediction of every sample, as small PNGs at working resolution. */
+  'job.preview': {
+    readonly jobId: string;
+    readonly runId: number;
+    readonly step: number;
+    readonly total: number;
+    readonly images: readonly Uint8Array[];
+  };
   'job.finished': {
     readonly jobId: string;
     readonly runId: number;

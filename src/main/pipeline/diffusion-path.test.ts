@@ -68,12 +68,19 @@ describe('diffusion fill through the service', () => {
     const detail = await service.call('images.import', { fileName: 'p.png', bytes: new Uint8Array(await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer()) });
     const mask = Buffer.alloc(w * h);
     for (let y = 30; y < 50; y++) for (let x = 40; x < 70; x++) mask[y * w + x] = 255;
+    const previews: { step: number; images: readonly Uint8Array[] }[] = [];
+    const off = service.subscribe((e) => { if (e.type === 'job.preview') previews.push(e.payload); });
     const job = await service.call('jobs.inpaint', {
       projectId: detail.project.id, versionId: detail.project.headVersionId,
       mask: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()),
       params: { method: 'diffusion', samples: 3, seed: 11, steps: 5 },
     });
     await service.waitForJob(job.jobId);
+    off();
+    expect(previews.length).toBeGreaterThan(0);
+    expect(previews[0]!.images).toHaveLength(3);
+    const meta = await sharp(previews[0]!.images[0]!).metadata();
+    expect(meta.format).toBe('png');
     const run = service.repo.run(job.runId);
     expect(run.error).toBeNull();
     expect(run.status).toBe('done');

@@ -61,6 +61,17 @@ async function cropToWorking(image8: Uint8Array, width: number, channels: number
   return out;
 }
 
+function toRgbBatch(x: Float32Array, n: number, w: number, h: number): Uint8Array[] {
+  const per = 3 * w * h;
+  return Array.from({ length: n }, (_, i) => {
+    const rgb = new Uint8Array(per);
+    for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) {
+      rgb[p * 3 + c] = Math.max(0, Math.min(255, Math.round((x[i * per + c * w * h + p]! + 1) * 127.5)));
+    }
+    return rgb;
+  });
+}
+
 async function workingToCrop(x: Float32Array, w: number, h: number, crop: Rect): Promise<Uint8Array> {
   const rgb = new Uint8Array(w * h * 3);
   for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) {
@@ -81,6 +92,8 @@ export interface DiffusionStageOptions {
   readonly maxWorkingEdge: number;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: number, total: number) => void;
+  /** Called with the x₀ prediction of every sample as 8-bit RGB at working resolution. */
+  readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
 }
 
 export interface DiffusionStageResult {
@@ -115,7 +128,10 @@ export async function runDiffusionStage(image8: Uint8Array, width: number, heigh
     ...(o.strength !== null && o.strength < 1 ? { strength: o.strength } : {}),
     ...(o.sampler === 'repaint' ? { jumpLength: Math.max(1, Math.round(steps / 25)), jumpNSample: 10 } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
-  }, (s) => o.onStep?.(s.step, s.total));
+  }, (s) => {
+    o.onStep?.(s.step, s.total);
+    if (o.onPreview && s.predX0) o.onPreview(s.step, s.total, toRgbBatch(s.predX0, n, w, h), w, h);
+  });
   const per = 3 * w * h;
   const samples: Uint8Array[] = [];
   for (let i = 0; i < n; i++) samples.push(await workingToCrop(x.subarray(i * per, (i + 1) * per), w, h, crop));

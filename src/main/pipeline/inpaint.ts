@@ -31,6 +31,7 @@ export interface InpaintInput {
   readonly signal?: AbortSignal;
   /** Fraction of the whole job, 0..1. */
   readonly onProgress?: (fraction: number) => void;
+  readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
   /** Called as each sample finishes, so callers can store and show it at once. */
   readonly onSample?: (s: InpaintSample) => Promise<void> | void;
 }
@@ -55,6 +56,7 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
     ...(input.maxWorkingEdge ? { maxWorkingEdge: input.maxWorkingEdge } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
     onProgress: (f) => input.onProgress?.(f),
+    ...(input.onPreview ? { onPreview: input.onPreview } : {}),
   })) {
     const crop = blendRegion(image, fill, region, weights);
     const sample: InpaintSample = { index, seed: sampleSeed(params.seed, index), region, crop, millis: Math.round(performance.now() - started) };

@@ -30,6 +30,8 @@ export interface FillRequest {
   readonly signal?: AbortSignal;
   /** Fraction of the whole fill (all samples), 0..1. */
   readonly onProgress: (fraction: number) => void;
+  /** Diffusion: x₀ previews per sample (RGB, working resolution). */
+  readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
 }
 
 export function sampleSeed(seed: number, index: number): number {
@@ -104,6 +106,7 @@ export async function* fillSamples(req: FillRequest): AsyncGenerator<RawImage> {
       maxWorkingEdge: req.maxWorkingEdge ?? DEFAULT_MAX_WORKING_EDGE,
       ...(req.signal ? { signal: req.signal } : {}),
       onStep: (step, total) => req.onProgress(diffusionShare * ((h + step / total) / holes.length)),
+      ...(req.onPreview && h === 0 ? { onPreview: req.onPreview } : {}),
     }));
   }
   for (let i = 0; i < n; i++) {

@@ -32,7 +32,7 @@ export function createBrowserApi(options: BrowserApiOptions): StudioApi {
   const deliver = (message: MessageEvent): void => {
     let event: unknown;
     try {
-      event = JSON.parse(String(message.data));
+      event = fromWireJson(String(message.data));
     } catch {
       console.error('Inpaint Studio: an event was not JSON', message.data);
       return;

@@ -5,7 +5,7 @@
  * centre. After an edit only the changed tiles are re-rendered.
  */
 import type { ImageSize, ScreenRect } from '../geometry/coords';
-import { maskValue, type MaskRaster, type PixelBounds } from './tiledMask';
+import { TILE_SIZE, type MaskRaster, type PixelBounds } from './tiledMask';
 
 export interface OverlayGrid {
   readonly width: number;
@@ -36,12 +36,25 @@ export function overlayRegion(grid: OverlayGrid, rect: PixelBounds): PixelBounds
 export function renderOverlayRegion(mask: MaskRaster, grid: OverlayGrid, region: PixelBounds): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(region.width * region.height * 4);
   const [r, g, b] = OVERLAY_RGB;
-  const columns = new Int32Array(region.width);
-  for (let i = 0; i < region.width; i++) columns[i] = Math.floor((region.x + i + 0.5) / grid.sx);
+  // Per backing column: which tile column and which x inside the tile its centre samples (-1 = outside).
+  const tileColumn = new Int32Array(region.width);
+  const inTileX = new Int32Array(region.width);
+  for (let i = 0; i < region.width; i++) {
+    const x = Math.floor((region.x + i + 0.5) / grid.sx);
+    const inside = x >= 0 && x < mask.width;
+    tileColumn[i] = inside ? Math.floor(x / TILE_SIZE) : -1;
+    inTileX[i] = inside ? x % TILE_SIZE : 0;
+  }
   for (let j = 0; j < region.height; j++) {
     const y = Math.floor((region.y + j + 0.5) / grid.sy);
+    if (y < 0 || y >= mask.height) continue;
+    const tileRow = Math.floor(y / TILE_SIZE) * mask.tilesX;
+    const rowInTile = (y % TILE_SIZE) * TILE_SIZE;
     for (let i = 0; i < region.width; i++) {
-      if (maskValue(mask, columns[i]!, y) !== 255) continue;
+      const tx = tileColumn[i]!;
+      if (tx < 0) continue;
+      const tile = mask.tiles[tileRow + tx];
+      if (!tile || tile.data[rowInTile + inTileX[i]!] !== 255) continue;
       const p = (j * region.width + i) * 4;
       out[p] = r;
       out[p + 1] = g;

@@ -32,6 +32,8 @@ describe('editor state', () => {
     expect(s.radius).toBe(41);
     expect(s.history.past).toHaveLength(0);
     expect(updateEditor(s, { type: 'setRadius', radius: Number.NaN })).toBe(s);
+    const next = initialEditorState(600, 400, { tool: s.tool, radius: s.radius });
+    expect([next.tool, next.radius, next.history.present.filled]).toEqual(['eraser', 41, 0]);
   });
 });
 

@@ -19,8 +19,15 @@ export type EditorInput =
   | { readonly type: 'undo' }
   | { readonly type: 'redo' };
 
-export function initialEditorState(width: number, height: number): EditorState {
-  return { tool: 'brush', radius: defaultRadius(width, height), history: createHistory(width, height) };
+/** Tool and brush size carry over from one version to the next; the mask does not. */
+export interface ToolPrefs { readonly tool: ToolId; readonly radius: ImagePx }
+
+export function initialEditorState(width: number, height: number, prefs: ToolPrefs | null = null): EditorState {
+  return {
+    tool: prefs?.tool ?? 'brush',
+    radius: prefs ? clampRadius(prefs.radius) : defaultRadius(width, height),
+    history: createHistory(width, height),
+  };
 }
 
 export function updateEditor(state: EditorState, input: EditorInput): EditorState {

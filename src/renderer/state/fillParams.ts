@@ -7,13 +7,15 @@ export const MAX_SEED = 0xffffffff;
 
 export interface FillParams {
   readonly method: FillMethod;
+  /** Diffusion model id; null lets the service use its default. */
+  readonly model: string | null;
   readonly samples: number;
   readonly seed: number;
   readonly feather: number;
 }
 
 export type FillParamsInput =
-  | { readonly type: 'method'; readonly value: string }
+  | { readonly type: 'method' | 'model'; readonly value: string }
   | { readonly type: 'samples' | 'seed' | 'feather'; readonly value: number };
 
 export function maxSamples(info: AppInfo | null): number {
@@ -27,7 +29,7 @@ export function availableMethods(info: AppInfo | null): readonly FillMethod[] {
 export function defaultFillParams(info: AppInfo | null): FillParams {
   const methods = availableMethods(info);
   const method = info && methods.includes(info.defaultMethod) ? info.defaultMethod : methods[0]!;
-  return { method, samples: 1, seed: 0, feather: 4 };
+  return { method, model: info?.defaultModel ?? null, samples: 1, seed: 0, feather: 4 };
 }
 
 function clampInt(value: number, lo: number, hi: number, fallback: number): number {
@@ -41,6 +43,10 @@ export function updateFillParams(params: FillParams, input: FillParamsInput, inf
       const method = availableMethods(info).find((m) => m === input.value);
       return method ? { ...params, method } : params;
     }
+    case 'model': {
+      const model = info?.models.find((m) => m.id === input.value);
+      return model ? { ...params, model: model.id } : params;
+    }
     case 'samples':
       return { ...params, samples: clampInt(input.value, 1, maxSamples(info), params.samples) };
     case 'seed':
@@ -52,5 +58,6 @@ export function updateFillParams(params: FillParams, input: FillParamsInput, inf
 
 /** The `params` of a `jobs.inpaint` request; the service fills in method-specific defaults. */
 export function toInpaintParams(params: FillParams): Partial<InpaintParams> & Pick<InpaintParams, 'method' | 'samples' | 'seed' | 'grow' | 'feather'> {
-  return { method: params.method, samples: params.samples, seed: params.seed, grow: 0, feather: params.feather };
+  const base = { method: params.method, samples: params.samples, seed: params.seed, grow: 0, feather: params.feather };
+  return params.method === 'diffusion' && params.model !== null ? { ...base, model: params.model } : base;
 }

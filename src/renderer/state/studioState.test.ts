@@ -90,7 +90,8 @@ describe('studio state', () => {
 });
 
 describe('fill parameters', () => {
-  const info: AppInfo = { version: '0', mode: 'browser', methods: ['patchmatch'], defaultMethod: 'patchmatch', canOpenDialog: false, maxSamples: 16 };
+  const info: AppInfo = { version: '0', mode: 'browser', methods: ['patchmatch'], defaultMethod: 'patchmatch', models: [], defaultModel: null, canOpenDialog: false, maxSamples: 16 };
+  const tiny = { id: 'tiny-inpaint', name: 'Tiny', kind: 'conditional-inpaint', resolution: 32, hasFp16: false, licence: 'x' } as const;
 
   it('offers only the service\'s methods and clamps numbers', () => {
     const p = defaultFillParams(info);
@@ -105,6 +106,30 @@ describe('fill parameters', () => {
     expect(updateFillParams(p, { type: 'seed', value: -5 }, info).seed).toBe(0);
     expect(updateFillParams(p, { type: 'seed', value: 2 ** 40 }, info).seed).toBe(0xffffffff);
     expect(updateFillParams(p, { type: 'feather', value: Number.NaN }, info).feather).toBe(p.feather);
-    expect(toInpaintParams({ method: 'patchmatch', samples: 2, seed: 3, feather: 4 })).toEqual({ method: 'patchmatch', samples: 2, seed: 3, grow: 0, feather: 4 });
+    expect(toInpaintParams({ method: 'patchmatch', model: 'tiny-inpaint', samples: 2, seed: 3, feather: 4 })).toEqual({ method: 'patchmatch', samples: 2, seed: 3, grow: 0, feather: 4 });
+  });
+
+  it('picks diffusion models the service lists and sends the model only for diffusion', () => {
+    const withModels: AppInfo = { ...info, methods: ['patchmatch', 'diffusion'], models: [tiny], defaultModel: 'tiny-inpaint' };
+    const p = defaultFillParams(withModels);
+    expect(p.model).toBe('tiny-inpaint');
+    expect(updateFillParams(p, { type: 'model', value: 'nope' }, withModels)).toBe(p);
+    const d = updateFillParams(p, { type: 'method', value: 'diffusion' }, withModels);
+    expect(toInpaintParams(d)).toEqual({ method: 'diffusion', model: 'tiny-inpaint', samples: 1, seed: 0, grow: 0, feather: 4 });
+  });
+});
+
+describe('lost events', () => {
+  it('a refreshed project whose run is done finishes the job without a job.finished event', () => {
+    const runs = [{ id: 7, projectId: 1, baseVersionId: 1, maskId: 1, params: { method: 'patchmatch', samples: 1, seed: 0, grow: 0, feather: 0, model: null, sampler: null, steps: null, strength: null }, status: 'done', error: null, device: 'cpu', startedAt: '', finishedAt: '', samples: [sample(0)] }] as const;
+    const running = run([{ type: 'projectOpened', detail: detail(1) }, { type: 'jobRequested' }, { type: 'jobStarted', jobId: 'j1', runId: 7 }]);
+    const stillRunning = run([{ type: 'projectRefreshed', detail: detail(1, [{ ...runs[0], status: 'running' }]) }], running);
+    expect(stillRunning.job?.jobId).toBe('j1');
+    const done = run([{ type: 'projectRefreshed', detail: detail(1, runs) }], running);
+    expect(done.job).toBeNull();
+    expect(done.result).toEqual({ runId: 7, samples: [], finished: true });
+    expect(resultSamples(done)).toEqual([sample(0)]);
+    const failed = run([{ type: 'projectRefreshed', detail: detail(1, [{ ...runs[0], status: 'failed', error: 'out of memory' }]) }], running);
+    expect(failed.banners.map((b) => b.message)).toEqual(['out of memory']);
   });
 });

@@ -24,7 +24,7 @@ export interface ResultView {
 
 export interface Banner { readonly id: number; readonly code: string; readonly message: string }
 
-export type Busy = 'loading' | 'importing' | 'applying' | 'exporting' | 'preparing' | null;
+export type Busy = 'loading' | 'importing' | 'applying' | 'exporting' | null;
 
 export interface StudioState {
   readonly info: AppInfo | null;
@@ -115,7 +115,27 @@ function onJobEvent(state: StudioState, event: StudioEvent): StudioState {
       if (p.status === 'cancelled') return { ...cleared, result: null, notice: 'Fill cancelled.' };
       return addBanner({ ...cleared, result: null }, p.error?.code ?? 'INTERNAL', p.error?.message ?? 'the fill failed');
     }
+    case 'job.preview':
+      // Live x₀ previews are shown by the sample gallery (not in this first-loop UI yet).
+      return state;
   }
+}
+
+/**
+ * Events can be lost (an SSE stream that reconnects drops what was sent in
+ * between), so the stored run is the authority: once it is no longer
+ * running, the job ends as if its `job.finished` had arrived.
+ */
+function settleFromStoredRun(state: StudioState): StudioState {
+  const job = state.job;
+  if (!job || job.jobId === null || job.runId === null) return state;
+  const run = state.project?.runs.find((r) => r.id === job.runId);
+  if (!run || run.status === 'running') return state;
+  const code = run.status === 'cancelled' ? 'CANCELLED' : 'INTERNAL';
+  return onJobEvent(state, {
+    type: 'job.finished',
+    payload: { jobId: job.jobId, runId: run.id, status: run.status, error: run.error === null ? null : { code, message: run.error } },
+  });
 }
 
 export function updateStudio(state: StudioState, input: StudioInput): StudioState {
@@ -141,12 +161,13 @@ export function updateStudio(state: StudioState, input: StudioInput): StudioStat
     case 'projectRefreshed': {
       if (state.project && state.project.project.id !== input.detail.project.id) return state;
       const keep = input.detail.versions.some((v) => v.id === state.baseVersionId);
-      return {
+      const refreshed: StudioState = {
         ...state,
         project: input.detail,
         projects: upsertProject(state.projects, input.detail),
         baseVersionId: keep ? state.baseVersionId : input.detail.project.headVersionId,
       };
+      return settleFromStoredRun(refreshed);
     }
     case 'closeProject':
       return { ...state, project: null, baseVersionId: null, result: null, notice: null };

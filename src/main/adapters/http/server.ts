@@ -95,7 +95,7 @@ export async function startBrowserServer(service: StudioService, options: Browse
   const sseClients = new Set<http.ServerResponse>();
 
   const unsubscribe = service.subscribe((event) => {
-    const line = `data: ${JSON.stringify(event)}\n\n`;
+    const line = `data: ${toWireJson(event)}\n\n`;
     for (const res of sseClients) res.write(line);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Multi-scale PatchMatch completion of one context crop (Wexler et al. 2007
  * with the randomised search of Barnes et al. 2009): build a pyramid until
- * the hole is about two patches across, seed the coarsest hole (onion peel,
+ * the hole is about four patches across, seed the coarsest hole (onion peel,
  * or the guide), then alternate nearest-neighbour search and weighted voting
  * at each level, carrying the field up to the next finer level.
  */
@@ -15,6 +15,7 @@ import {
   type SearchLevel,
 } from './nearestNeighbourField';
 import { onionPeelFill } from './initialiseHole';
+import { matchBoundaryOffset } from './matchBoundaryOffset';
 import { downsampleAny, downsampleImage, halfSize, upsampleHoleEstimate } from './pyramid';
 import { Mulberry32 } from './random';
 import { voteHole, voteWeights } from './votePatches';
@@ -68,9 +69,9 @@ const MIN_COARSE_SOURCES = 16;
 
 /** EM iterations and PatchMatch sweeps per EM iteration: many where pixels are few, few at full resolution. */
 export function iterationsAt(level: number, coarsest: number): { em: number; sweeps: number } {
-  if (level === 0) return { em: 2, sweeps: 1 };
-  if (level === 1) return { em: 3, sweeps: 1 };
   if (level === coarsest) return { em: 6, sweeps: 2 };
+  if (level === 0) return { em: 1, sweeps: 1 };
+  if (level === 1) return { em: 3, sweeps: 1 };
   return { em: 4, sweeps: 2 };
 }
 
@@ -145,9 +146,13 @@ export function fillJob(input: JobImages, settings: JobSettings, hooks: JobHooks
   }
   const finest = pyramid[0]!;
   let values16: Uint16Array | null = null;
-  if (input.values16 && level && field && weights) {
-    values16 = input.values16.slice();
-    voteHole(level, field, weights, input.values16, values16, 65535);
+  if (level && field && weights) {
+    if (input.values16) {
+      values16 = input.values16.slice();
+      voteHole(level, field, weights, input.values16, values16, 65535);
+      matchBoundaryOffset(level, field, weights, values16, 65535, settings.inradius, input.exclusion);
+    }
+    matchBoundaryOffset(level, field, weights, finest.image, 255, settings.inradius, input.exclusion);
   }
   hooks.onProgress?.(1);
   return { image: finest.image, values16 };
@@ -175,8 +180,10 @@ function buildPyramid(input: JobImages, settings: JobSettings): PyramidLevel[] {
   const levels: PyramidLevel[] = [
     { width, height, image: input.image.slice(), hole: input.hole.slice(), blocked, guide },
   ];
-  // Stop where the hole is about two patches across, or the crop gets too small to hold source patches.
-  const depth = Math.max(0, Math.ceil(Math.log2(Math.max(1, settings.inradius) / settings.patchSize)));
+  // Stop where the hole is about four patches across (inradius <= 2 patches),
+  // but always build one coarser level: structure settles best where pixels
+  // are few. The crop size and source counts below may cut the pyramid short.
+  const depth = Math.max(1, Math.ceil(Math.log2(Math.max(1, settings.inradius) / (2 * settings.patchSize))));
   for (let l = 1; l <= depth; l++) {
     const f = levels[l - 1]!;
     const w2 = halfSize(f.width), h2 = halfSize(f.height);

@@ -63,6 +63,7 @@ export function planFillJobs(
     let grew = false;
     for (const c of clusters) {
       const ctx = contextOf(c, width, height, patchSize);
+      if (!exclusion && hasKnownStrip(c.hole, ctx, patchSize)) continue;
       if (countValidSources(mask, exclusion, width, ctx, patchSize) >= MIN_SOURCE_PATCHES) continue;
       if (ctx.x0 === 0 && ctx.y0 === 0 && ctx.x1 === width && ctx.y1 === height) {
         if (countValidSources(mask, exclusion, width, ctx, patchSize) > 0) continue;
@@ -116,73 +117,104 @@ export function findMaskBox(mask: Uint8Array, width: number, height: number): Re
   return { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
-/** 8-connected components of the mask with their boxes, areas and inradius (chamfer 3-4 distance). */
+/**
+ * 8-connected components of the mask with their boxes, areas and inradius.
+ * Works on horizontal runs (union-find over runs that touch the previous
+ * row's runs), so the cost is one pass over the mask box plus the run count.
+ */
 function findHoles(mask: Uint8Array, width: number, box: Rect): Cluster[] {
-  // Distance to the nearest known pixel on a grid padded by one known pixel.
-  const pw = box.width + 2, ph = box.height + 2;
-  const dist = new Uint16Array(pw * ph);
-  const inHole = new Uint8Array(pw * ph);
-  for (let y = 0; y < box.height; y++) {
-    for (let x = 0; x < box.width; x++) {
-      if (mask[(box.y + y) * width + box.x + x]! > 127) {
-        inHole[(y + 1) * pw + x + 1] = 1;
-        dist[(y + 1) * pw + x + 1] = 65535;
+  let runX0: Int32Array = new Int32Array(1024), runX1: Int32Array = new Int32Array(1024), runY: Int32Array = new Int32Array(1024);
+  let parent: Int32Array = new Int32Array(1024);
+  let runs = 0;
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  let prevStart = 0, prevEnd = 0;
+  for (let y = box.y; y < box.y + box.height; y++) {
+    const rowStart = runs;
+    const row = y * width;
+    let x = box.x;
+    const xEnd = box.x + box.width;
+    while (x < xEnd) {
+      while (x < xEnd && mask[row + x]! <= 127) x++;
+      if (x >= xEnd) break;
+      const x0 = x;
+      while (x < xEnd && mask[row + x]! > 127) x++;
+      if (runs === runX0.length) {
+        const grow = (a: Int32Array): Int32Array => {
+          const b = new Int32Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        runX0 = grow(runX0);
+        runX1 = grow(runX1);
+        runY = grow(runY);
+        parent = grow(parent);
       }
-    }
-  }
-  for (let y = 1; y < ph - 1; y++) {
-    for (let x = 1; x < pw - 1; x++) {
-      const i = y * pw + x;
-      if (!inHole[i]) continue;
-      dist[i] = Math.min(dist[i]!, dist[i - 1]! + 3, dist[i - pw]! + 3, dist[i - pw - 1]! + 4, dist[i - pw + 1]! + 4);
-    }
-  }
-  for (let y = ph - 2; y >= 1; y--) {
-    for (let x = pw - 2; x >= 1; x--) {
-      const i = y * pw + x;
-      if (!inHole[i]) continue;
-      dist[i] = Math.min(dist[i]!, dist[i + 1]! + 3, dist[i + pw]! + 3, dist[i + pw + 1]! + 4, dist[i + pw - 1]! + 4);
-    }
-  }
-  const clusters: Cluster[] = [];
-  let stack = new Int32Array(1024);
-  for (let start = 0; start < inHole.length; start++) {
-    if (inHole[start] !== 1) continue;
-    let top = 0;
-    stack[top++] = start;
-    inHole[start] = 2;
-    let x0 = pw, y0 = ph, x1 = 0, y1 = 0, area = 0, maxDist = 0;
-    while (top > 0) {
-      const i = stack[--top]!;
-      const x = i % pw, y = (i - x) / pw;
-      area++;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-      if (dist[i]! > maxDist) maxDist = dist[i]!;
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const j = i + dy * pw + dx;
-          if (inHole[j] !== 1) continue;
-          inHole[j] = 2;
-          if (top === stack.length) {
-            const bigger = new Int32Array(stack.length * 2);
-            bigger.set(stack);
-            stack = bigger;
-          }
-          stack[top++] = j;
-        }
+      runX0[runs] = x0;
+      runX1[runs] = x; // exclusive
+      runY[runs] = y;
+      parent[runs] = runs;
+      // 8-connectivity: a run touches a previous-row run whose span overlaps [x0-1, x].
+      for (let p = prevStart; p < prevEnd; p++) {
+        if (runX1[p]! < x0 || runX0[p]! > x) continue;
+        const a = root(p), b = root(runs);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
+      runs++;
     }
-    clusters.push({
-      hole: { x0: box.x + x0 - 1, y0: box.y + y0 - 1, x1: box.x + x1, y1: box.y + y1 },
-      inradius: maxDist / 3,
-      area,
-      marginScale: 1,
-    });
+    prevStart = rowStart;
+    prevEnd = runs;
   }
+  const byRoot = new Map<number, Cluster>();
+  for (let i = 0; i < runs; i++) {
+    const r = root(i);
+    const x0 = runX0[i]!, x1 = runX1[i]!, y = runY[i]!;
+    const c = byRoot.get(r);
+    if (!c) {
+      byRoot.set(r, { hole: { x0, y0: y, x1, y1: y + 1 }, inradius: 0, area: x1 - x0, marginScale: 1 });
+      continue;
+    }
+    if (x0 < c.hole.x0) c.hole.x0 = x0;
+    if (x1 > c.hole.x1) c.hole.x1 = x1;
+    if (y + 1 > c.hole.y1) c.hole.y1 = y + 1;
+    c.area += x1 - x0;
+  }
+  const clusters = [...byRoot.values()];
+  for (const c of clusters) c.inradius = inradiusOf(mask, width, c.hole);
   return clusters;
+}
+
+/**
+ * Largest chamfer (3-4) distance from a mask pixel inside `hole` to the
+ * nearest pixel that is not masked (pixels outside the box count as known).
+ */
+function inradiusOf(mask: Uint8Array, width: number, hole: Box): number {
+  const pw = hole.x1 - hole.x0 + 2, ph = hole.y1 - hole.y0 + 2;
+  const dist = new Uint16Array(pw * ph);
+  for (let y = 1; y < ph - 1; y++) {
+    const row = (hole.y0 + y - 1) * width + hole.x0 - 1;
+    for (let x = 1; x < pw - 1; x++) if (mask[row + x]! > 127) dist[y * pw + x] = 65535;
+  }
+  let max = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const forward = pass === 0;
+    const d1 = forward ? -1 : 1, d2 = forward ? -pw : pw;
+    for (let k = pw + 1; k < pw * (ph - 1) - 1; k++) {
+      const i = forward ? k : pw * ph - 1 - k;
+      let v = dist[i]!;
+      if (v === 0) continue;
+      const a = dist[i + d1]! + 3, b = dist[i + d2]! + 3, c = dist[i + d2 + d1]! + 4, e = dist[i + d2 - d1]! + 4;
+      if (a < v) v = a;
+      if (b < v) v = b;
+      if (c < v) v = c;
+      if (e < v) v = e;
+      dist[i] = v;
+      if (!forward && v > max) max = v;
+    }
+  }
+  return max / 3;
 }
 
 function contextOf(c: Cluster, width: number, height: number, patchSize: number): Box {
@@ -242,6 +274,21 @@ function mergeOverlapping(input: Cluster[], width: number, height: number, patch
     });
     clusters = [...byRoot.values()];
   }
+}
+
+/**
+ * Without an exclusion mask, a strip between the hole box and the context
+ * edge that is a patch deep and long enough holds MIN_SOURCE_PATCHES clean
+ * patches (no other hole reaches into a job's context), so counting is moot.
+ */
+function hasKnownStrip(hole: Box, ctx: Box, patchSize: number): boolean {
+  const longEnough = (n: number): boolean => n >= patchSize + MIN_SOURCE_PATCHES;
+  const deepEnough = (n: number): boolean => n >= patchSize;
+  const cw = ctx.x1 - ctx.x0, ch = ctx.y1 - ctx.y0;
+  return (
+    (longEnough(cw) && (deepEnough(hole.y0 - ctx.y0) || deepEnough(ctx.y1 - hole.y1))) ||
+    (longEnough(ch) && (deepEnough(hole.x0 - ctx.x0) || deepEnough(ctx.x1 - hole.x1)))
+  );
 }
 
 function countValidSources(

@@ -1,0 +1,42 @@
+import { useRef } from 'react';
+import type { StudioApi } from '../../shared/api';
+import type { ToolPrefs } from '../state/editorState';
+import { useFileDrop } from '../hooks/useFileDrop';
+import { useGlobalErrors } from '../hooks/useGlobalErrors';
+import { useFillParams } from '../state/useFillParams';
+import { useStudio } from '../state/useStudio';
+import { ApiContext } from './ApiContext';
+import { Banners } from './Banners';
+import { EditorScreen } from './EditorScreen';
+import { StartScreen } from './StartScreen';
+import { StatusLine } from './StatusLine';
+
+export function App({ api }: { readonly api: StudioApi }) {
+  const { state, actions } = useStudio(api);
+  useGlobalErrors(actions.reportError);
+  const dragging = useFileDrop(actions.importFile);
+  const [params, setParam] = useFillParams(state.info);
+  const toolPrefs = useRef<ToolPrefs | null>(null);
+  return (
+    <ApiContext.Provider value={api}>
+      <div className="app">
+        <Banners banners={state.banners} onDismiss={actions.dismissBanner} />
+        {state.project && state.baseVersionId !== null ? (
+          <EditorScreen key={`${state.project.project.id}:${state.baseVersionId}`} state={state} actions={actions}
+            versionId={state.baseVersionId} params={params} onParams={setParam} toolPrefs={toolPrefs} />
+        ) : (
+          <StartScreen
+            info={state.info}
+            projects={state.projects}
+            busy={state.busy === 'importing'}
+            onOpenProject={actions.openProject}
+            onFile={actions.importFile}
+            onOpenDialog={actions.openDialog}
+          />
+        )}
+        <StatusLine busy={state.busy} notice={state.notice} />
+        {dragging && <div className="drop-overlay" aria-hidden="true">Drop the photo to open it</div>}
+      </div>
+    </ApiContext.Provider>
+  );
+}

@@ -1,0 +1,52 @@
+import { MAX_RADIUS, MIN_RADIUS } from '../tools/brush/brushSize';
+import { TOOLS } from '../tools/registry';
+import type { ToolId } from '../tools/toolTypes';
+
+interface Props {
+  readonly tool: ToolId;
+  readonly radius: number;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  readonly maskEmpty: boolean;
+  readonly onTool: (tool: ToolId) => void;
+  readonly onRadius: (radius: number) => void;
+  readonly onUndo: () => void;
+  readonly onRedo: () => void;
+  readonly onClear: () => void;
+}
+
+export function Toolbar(p: Props) {
+  return (
+    <div className="toolbar" role="toolbar" aria-label="Mask tools">
+      <div className="segmented">
+        {TOOLS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            aria-pressed={p.tool === t.id}
+            title={`${t.label} (${t.shortcut})`}
+            onClick={() => p.onTool(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <label className="size">
+        <span>Size</span>
+        <input
+          type="range"
+          min={MIN_RADIUS}
+          max={Math.min(MAX_RADIUS, 500)}
+          value={Math.min(p.radius, 500)}
+          aria-label="Brush radius in image pixels"
+          title="Brush size ([ and ])"
+          onChange={(e) => p.onRadius(Number(e.currentTarget.value))}
+        />
+        <output aria-live="polite">{p.radius} px</output>
+      </label>
+      <button type="button" disabled={!p.canUndo} title="Undo (Ctrl+Z)" onClick={p.onUndo}>Undo</button>
+      <button type="button" disabled={!p.canRedo} title="Redo (Ctrl+Shift+Z)" onClick={p.onRedo}>Redo</button>
+      <button type="button" disabled={p.maskEmpty} onClick={p.onClear}>Clear mask</button>
+    </div>
+  );
+}
