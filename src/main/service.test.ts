@@ -132,6 +132,61 @@ describe('first loop: import, fill, apply, export', () => {
   });
 });
 
+describe('history: revert, mask drafts, exclusion', () => {
+  it('reverting makes a new head with the old pixels; history keeps everything', async () => {
+    const w = 64, h = 48;
+    const source = texture(w, h);
+    const detail = await service.call('images.import', { fileName: 'rev.png', bytes: await pngOf(source, w, h) });
+    const original = detail.project.headVersionId;
+    const job = await service.call('jobs.inpaint', { projectId: detail.project.id, versionId: original, mask: await pngOf(boxMask(w, h, 20, 10, 40, 30), w, h, 1), params: { method: 'patchmatch' } });
+    await service.waitForJob(job.jobId);
+    const applied = await service.call('versions.apply', { runId: job.runId, sampleIndex: 0 });
+    const reverted = await service.call('versions.revert', { versionId: original });
+    expect(reverted.versions.map((v) => v.id)).toEqual([reverted.versions[0]!.id, applied.versions[0]!.id, original]);
+    expect(reverted.versions[0]!.parentId).toBe(original);
+    const out = await decodeImage((await service.readFile({ kind: 'version-full', id: reverted.versions[0]!.id })).bytes);
+    expect(Buffer.from(out.image.data as Uint8Array).equals(source)).toBe(true);
+  });
+
+  it('autosaves one mask draft per project and rejects a draft of the wrong size', async () => {
+    const w = 64, h = 48;
+    const detail = await service.call('images.import', { fileName: 'draft.png', bytes: await pngOf(texture(w, h), w, h) });
+    const p = { projectId: detail.project.id };
+    expect(await service.call('masks.getDraft', p)).toBeNull();
+    const first = await pngOf(boxMask(w, h, 1, 1, 5, 5), w, h, 1);
+    const second = await pngOf(boxMask(w, h, 10, 10, 30, 30), w, h, 1);
+    await service.call('masks.saveDraft', { ...p, versionId: detail.project.headVersionId, mask: first });
+    await service.call('masks.saveDraft', { ...p, versionId: detail.project.headVersionId, mask: second });
+    const draft = await service.call('masks.getDraft', p);
+    expect(Buffer.from(draft!.mask).equals(Buffer.from(second))).toBe(true);
+    await expect(service.call('masks.saveDraft', { ...p, versionId: detail.project.headVersionId, mask: await pngOf(Buffer.alloc(100), 10, 10, 1) }))
+      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH' });
+    expect(await service.call('masks.clearDraft', p)).toEqual({ cleared: true });
+    expect(await service.call('masks.getDraft', p)).toBeNull();
+  });
+
+  it('PatchMatch never copies from the exclusion mask', async () => {
+    // Left half: grey noise. A bright magenta stripe lies under the exclusion; the hole sits next to it.
+    const w = 96, h = 64;
+    const raw = Buffer.from(noise(w * h * 3, 77, 60).map((v) => v + 90));
+    for (let y = 0; y < h; y++) for (let x = 60; x < 70; x++) raw.set([255, 0, 255], (y * w + x) * 3);
+    const detail = await service.call('images.import', { fileName: 'excl.png', bytes: await pngOf(raw, w, h) });
+    const job = await service.call('jobs.inpaint', {
+      projectId: detail.project.id, versionId: detail.project.headVersionId,
+      mask: await pngOf(boxMask(w, h, 72, 20, 88, 40), w, h, 1), exclusion: await pngOf(boxMask(w, h, 58, 0, 72, h), w, h, 1),
+      params: { method: 'patchmatch', seed: 3 },
+    });
+    await service.waitForJob(job.jobId);
+    expect(service.repo.run(job.runId).error).toBeNull();
+    const out = await decodeImage((await service.renderSample(job.runId, 0, 'png')).bytes);
+    for (let y = 20; y < 40; y++) for (let x = 72; x < 88; x++) {
+      const i = (y * w + x) * 3;
+      const magenta = out.image.data[i]! > 200 && out.image.data[i + 1]! < 60 && out.image.data[i + 2]! > 200;
+      expect(magenta).toBe(false);
+    }
+  });
+});
+
 describe('bad input gets a clear error and writes nothing', () => {
   it('rejects broken files and bad masks without touching the store or the history', async () => {
     const good = await service.call('images.import', { fileName: 'ok.png', bytes: await pngOf(texture(64, 48), 64, 48) });

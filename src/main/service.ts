@@ -120,6 +120,30 @@ export class StudioService {
         return this.repo.detail(this.repo.version(versionId).projectId);
       }
       case 'versions.export': return this.exportVersion((req as ParsedRequestOf<'versions.export'>).versionId);
+      case 'versions.revert': {
+        const versionId = this.repo.revertTo((req as ParsedRequestOf<'versions.revert'>).versionId);
+        return this.repo.detail(this.repo.version(versionId).projectId);
+      }
+      case 'masks.saveDraft': {
+        const r = req as ParsedRequestOf<'masks.saveDraft'>;
+        const detail = this.repo.detail(r.projectId);
+        if (this.repo.version(r.versionId).projectId !== r.projectId) throw new StudioError('BAD_REQUEST', `version ${r.versionId} belongs to another project`);
+        await decodeMask(r.mask, detail.image.width, detail.image.height); // reject a wrong-sized or unreadable draft now
+        this.repo.saveMaskDraft(r.projectId, r.versionId, await this.store.put(r.mask));
+        return { savedAt: this.repo.maskDraft(r.projectId)!.updatedAt };
+      }
+      case 'masks.getDraft': {
+        const r = req as ParsedRequestOf<'masks.getDraft'>;
+        this.repo.project(r.projectId);
+        const draft = this.repo.maskDraft(r.projectId);
+        return draft ? { versionId: draft.versionId, mask: await this.store.get(draft.contentHash), savedAt: draft.updatedAt } : null;
+      }
+      case 'masks.clearDraft': {
+        const r = req as ParsedRequestOf<'masks.clearDraft'>;
+        const had = this.repo.maskDraft(r.projectId) !== null;
+        this.repo.clearMaskDraft(r.projectId);
+        return { cleared: had };
+      }
     }
   }
 
@@ -292,13 +316,14 @@ export class StudioService {
     const { width, height } = detail.image;
     const mask = await decodeMask(req.mask, width, height);
     checkMaskUsable(mask);
+    const exclusion = req.exclusion ? await decodeMask(req.exclusion, width, height) : undefined;
     const maskHash = await this.store.put(req.mask);
     const maskId = this.repo.insertMask(detail.image.id, maskHash, width, height, maskCoverage(mask));
     const params: RunParams = { ...resolved };
     const runId = this.repo.insertRun(req.projectId, req.versionId, maskId, params, 'cpu');
     const jobId = randomUUID();
     const abort = new AbortController();
-    const done = this.enqueue(() => this.runJob(jobId, runId, req.versionId, mask, resolved, abort.signal));
+    const done = this.enqueue(() => this.runJob(jobId, runId, req.versionId, mask, exclusion, resolved, abort.signal));
     this.jobs.set(jobId, { id: jobId, runId, abort, done });
     done.then(
       () => this.jobs.delete(jobId),
@@ -317,7 +342,7 @@ export class StudioService {
     return next;
   }
 
-  private async runJob(jobId: string, runId: number, versionId: number, mask: Uint8Array, params: InpaintParams, signal: AbortSignal): Promise<void> {
+  private async runJob(jobId: string, runId: number, versionId: number, mask: Uint8Array, exclusion: Uint8Array | undefined, params: InpaintParams, signal: AbortSignal): Promise<void> {
     const timings: Record<string, number> = {};
     const t0 = performance.now();
     const progress = (stage: EventMap['job.progress']['stage'], fraction: number, message: string) =>
@@ -334,6 +359,7 @@ export class StudioService {
       let previewBusy = false;
       await runInpaint({
         image: base.image, mask, params, signal,
+        ...(exclusion ? { exclusion } : {}),
         ...(model ? { model } : {}),
         ...(this.options.maxWorkingEdge ? { maxWorkingEdge: this.options.maxWorkingEdge } : {}),
         onProgress: (fraction) =>

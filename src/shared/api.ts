@@ -155,11 +155,18 @@ export const requestSchemas = {
     versionId: id,
     /** PNG at the image's full (oriented) size; white (> 127) = fill. */
     mask: bytes,
+    /** Optional PNG, same size: white = PatchMatch never takes patches from here. */
+    exclusion: bytes.optional(),
     params: inpaintParamsSchema,
   }).strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
   'versions.apply': z.object({ runId: id, sampleIndex: z.number().int().min(0).max(MAX_SAMPLES - 1) }).strict(),
   'versions.export': z.object({ versionId: id }).strict(),
+  'versions.revert': z.object({ versionId: id }).strict(),
+  /** Autosave of the mask being painted (PNG at image size), one draft per project. */
+  'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: bytes }).strict(),
+  'masks.getDraft': z.object({ projectId: id }).strict(),
+  'masks.clearDraft': z.object({ projectId: id }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -177,6 +184,10 @@ export interface ResponseMap {
   'versions.apply': ProjectDetail;
   /** Electron saves through a dialog and returns the path; browser mode downloads `file`. */
   'versions.export': { readonly savedTo: string | null; readonly file: FileRef };
+  'versions.revert': ProjectDetail;
+  'masks.saveDraft': { readonly savedAt: string };
+  'masks.getDraft': { readonly versionId: number; readonly mask: Uint8Array; readonly savedAt: string } | null;
+  'masks.clearDraft': { readonly cleared: boolean };
 }
 export type ResponseOf<M extends Method> = ResponseMap[M];
 

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import m001 from './migrations/001_init.sql';
+import m002 from './migrations/002_mask_drafts.sql';
 
 export type Db = Database.Database;
 
@@ -13,6 +14,7 @@ export interface Migration { readonly version: number; readonly name: string; re
 /** Ordered list; a shipped migration is never edited, only appended to. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001_init', sql: m001 },
+  { version: 2, name: '002_mask_drafts', sql: m002 },
 ];
 
 export class SchemaError extends Error {}

@@ -173,6 +173,34 @@ export class HistoryRepository {
     return { ...toSample(r), contentHash: r.content_hash };
   }
 
+  /** A new head version with the same pixels as `versionId` (history is never rewritten). */
+  revertTo(versionId: number): number {
+    return this.db.transaction(() => {
+      const v = this.version(versionId);
+      const t = now();
+      const id = Number(this.db.prepare('INSERT INTO versions (project_id, parent_id, run_id, sample_id, label, created_at) VALUES (?, ?, NULL, NULL, ?, ?)')
+        .run(v.projectId, v.id, `Reverted to version ${v.id} (${v.label})`, t).lastInsertRowid);
+      this.db.prepare('UPDATE projects SET updated_at = ? WHERE id = ?').run(t, v.projectId);
+      return id;
+    })();
+  }
+
+  saveMaskDraft(projectId: number, versionId: number, contentHash: string): void {
+    this.db.prepare(`INSERT INTO mask_drafts (project_id, version_id, content_hash, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT(project_id) DO UPDATE SET version_id = excluded.version_id, content_hash = excluded.content_hash, updated_at = excluded.updated_at`)
+      .run(projectId, versionId, contentHash, now());
+  }
+
+  clearMaskDraft(projectId: number): void {
+    this.db.prepare('DELETE FROM mask_drafts WHERE project_id = ?').run(projectId);
+  }
+
+  maskDraft(projectId: number): { versionId: number; contentHash: string; updatedAt: string } | null {
+    const r = this.db.prepare('SELECT version_id, content_hash, updated_at FROM mask_drafts WHERE project_id = ?').get(projectId) as
+      { version_id: number; content_hash: string; updated_at: string } | undefined;
+    return r ? { versionId: r.version_id, contentHash: r.content_hash, updatedAt: r.updated_at } : null;
+  }
+
   /** Makes a sample the new head version of its project. */
   applySample(runId: number, index: number): number {
     return this.db.transaction(() => {

@@ -26,6 +26,8 @@ export interface InpaintInput {
   /** One byte per pixel, > 127 = fill, at the image's size. */
   readonly mask: Uint8Array;
   readonly params: InpaintParams;
+  /** One byte per pixel, > 127 = PatchMatch never takes patches from here. */
+  readonly exclusion?: Uint8Array;
   readonly model?: LoadedModel;
   readonly maxWorkingEdge?: number;
   readonly signal?: AbortSignal;
@@ -53,6 +55,7 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
   for await (const fill of fillSamples({
     image, eight: toEightBit(image), mask: effective, region, params,
     ...(input.model ? { model: input.model } : {}),
+    ...(input.exclusion ? { exclusion: input.exclusion } : {}),
     ...(input.maxWorkingEdge ? { maxWorkingEdge: input.maxWorkingEdge } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
     onProgress: (f) => input.onProgress?.(f),

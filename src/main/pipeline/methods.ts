@@ -24,6 +24,7 @@ export interface FillRequest {
   readonly mask: Uint8Array;
   readonly region: MaskBounds;
   readonly params: InpaintParams;
+  readonly exclusion?: Uint8Array;
   /** Required for diffusion. */
   readonly model?: LoadedModel;
   readonly maxWorkingEdge?: number;
@@ -46,6 +47,7 @@ async function patchMatchRegion(req: FillRequest, seed: number, guide: PixelImag
     {
       seed,
       ...(guide ? { guide } : {}),
+      ...(req.exclusion ? { exclusion: req.exclusion } : {}),
       ...(image.depth === 16 ? { values16: image.data as Uint16Array } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
       onProgress,

@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../shared/errors';
@@ -9,13 +10,15 @@ import { runPatchMatchInWorker } from './worker-client';
 
 // Build the real worker bundle (same options as scripts/build.mjs) so this
 // test exercises dist/main/workers/patchmatch.cjs and can never skip silently.
+// Written to a temporary name and renamed, so a test in another process that
+// is starting this worker never reads a half-written file.
 beforeAll(async () => {
   const root = packageRoot();
-  await build({
+  const outdir = path.join(root, 'dist', 'main', 'workers');
+  const built = await build({
     absWorkingDir: root,
-    entryPoints: { 'main/workers/patchmatch': 'src/main/imaging/patchmatch/patchmatch.worker.ts' },
-    outdir: path.join(root, 'dist'),
-    outExtension: { '.js': '.cjs' },
+    entryPoints: ['src/main/imaging/patchmatch/patchmatch.worker.ts'],
+    outfile: path.join(outdir, 'patchmatch.cjs'),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -23,8 +26,15 @@ beforeAll(async () => {
     sourcemap: 'linked',
     external: ['electron', 'better-sqlite3', 'sharp', 'onnxruntime-node'],
     logLevel: 'warning',
+    write: false,
   });
-  expect(workerScriptPath('patchmatch')).toMatch(/patchmatch\.cjs$/);
+  mkdirSync(outdir, { recursive: true });
+  for (const file of built.outputFiles) {
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+  expect(workerScriptPath('patchmatch')).toBe(path.join(outdir, 'patchmatch.cjs'));
 });
 
 function threeHoles(w: number, h: number): Uint8Array {
