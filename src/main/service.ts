@@ -22,6 +22,8 @@ import { runInpaint } from './pipeline/inpaint';
 import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
 import { ModelCatalog, modelRoots, PHOTO_MODEL_ID } from './inference/catalog';
 import { summarise } from './inference/models';
+import { BatchManager } from './batch/manager';
+import { BatchRepository } from './history/batch-repository';
 import { packageRoot } from './workers/paths';
 
 export interface HostCapabilities {
@@ -69,6 +71,7 @@ export class StudioService {
   private queue: Promise<void> = Promise.resolve();
   private versionCache: LoadedVersion | null = null;
   readonly models: ModelCatalog;
+  readonly batch: BatchManager;
 
   constructor(readonly options: ServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -78,6 +81,12 @@ export class StudioService {
     this.cacheDir = path.join(options.dataDir, 'cache');
     this.repo.failInterruptedRuns();
     this.models = new ModelCatalog(options.modelRoots ?? modelRoots(packageRoot(), options.dataDir));
+    this.batch = new BatchManager(new BatchRepository(this.db), (id) => this.models.load(id));
+  }
+
+  /** Resolves a batch's fill parameters the way single fills do. */
+  async resolveBatchParams(p: InpaintParams): Promise<InpaintParams> {
+    return this.resolveParams(p);
   }
 
   // ------------------------------------------------------------- dispatch

@@ -15,6 +15,7 @@ import { defaultDataDir } from '../../data-dir';
 import { writeFileAtomic } from '../../history/store';
 import { APP_VERSION } from '../../version';
 import { runDoctor, runModels } from './doctor';
+import { registerBatchCommand } from './batch-command';
 
 function intArg(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -136,6 +137,8 @@ export function buildProgram(): Command {
     .description('print what this machine offers Inpaint Studio (devices, libraries, data folder)')
     .option('--data-dir <dir>', 'history and pixel store folder', defaultDataDir())
     .action(async (options: { dataDir: string }) => runDoctor(options.dataDir));
+
+  registerBatchCommand(program);
 
   program.command('models')
     .description('list the installed diffusion models (app models/ folder and <data-dir>/models)')
