@@ -18,12 +18,16 @@ import { BlobStore, writeFileAtomic } from './history/store';
 import { pasteImage } from './imaging/composite';
 import { checkFileName, decodeImage, encodeLikeSource, encodeRaw, extensionOf, makeProxy, probeImage, type EncodedOutput, type ImageProbe, type RawImage } from './imaging/io';
 import { checkMaskUsable, decodeMask } from './pipeline/mask-input';
+import { readMaskFile } from './batch/batch-mask';
+import { DEFAULT_TYPES } from './batch/scan';
 import { runInpaint } from './pipeline/inpaint';
 import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
 import { ModelCatalog, modelRoots, PHOTO_MODEL_ID } from './inference/catalog';
 import { summarise } from './inference/models';
 import { BatchManager } from './batch/manager';
 import { BatchRepository } from './history/batch-repository';
+import { AllowedFolders } from './batch/allowed-folders';
+import { batchJobView } from './batch/views';
 import { packageRoot } from './workers/paths';
 
 export interface HostCapabilities {
@@ -31,6 +35,8 @@ export interface HostCapabilities {
   pickImageFile?(): Promise<string | null>;
   /** Electron: show a save dialog. */
   pickSavePath?(suggestedName: string): Promise<string | null>;
+  /** Electron: pick a folder (batch input/output). */
+  pickFolder?(): Promise<string | null>;
 }
 
 export interface ServiceOptions {
@@ -44,6 +50,8 @@ export interface ServiceOptions {
   readonly modelRoots?: readonly string[];
   /** Longest edge of the diffusion working resolution. */
   readonly maxWorkingEdge?: number;
+  /** Folders batch requests may use (browser mode: --allow-dir). */
+  readonly batchRoots?: readonly string[];
 }
 
 function defaultBugReport(err: unknown): void {
@@ -72,6 +80,8 @@ export class StudioService {
   private versionCache: LoadedVersion | null = null;
   readonly models: ModelCatalog;
   readonly batch: BatchManager;
+  private readonly batchRepo: BatchRepository;
+  readonly allowedFolders: AllowedFolders;
 
   constructor(readonly options: ServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -81,7 +91,9 @@ export class StudioService {
     this.cacheDir = path.join(options.dataDir, 'cache');
     this.repo.failInterruptedRuns();
     this.models = new ModelCatalog(options.modelRoots ?? modelRoots(packageRoot(), options.dataDir));
-    this.batch = new BatchManager(new BatchRepository(this.db), (id) => this.models.load(id));
+    this.batchRepo = new BatchRepository(this.db);
+    this.batch = new BatchManager(this.batchRepo, (id) => this.models.load(id));
+    this.allowedFolders = new AllowedFolders(options.batchRoots ?? []);
   }
 
   /** Resolves a batch's fill parameters the way single fills do. */
@@ -147,6 +159,36 @@ export class StudioService {
         const draft = this.repo.maskDraft(r.projectId);
         return draft ? { versionId: draft.versionId, mask: await this.store.get(draft.contentHash), savedAt: draft.updatedAt } : null;
       }
+      case 'batch.folders': return this.allowedFolders.browse((req as ParsedRequestOf<'batch.folders'>).path);
+      case 'batch.pickFolder': {
+        if (!this.options.host?.pickFolder) throw new StudioError('NOT_AVAILABLE', 'the folder dialog exists only in the desktop app; start browser mode with --allow-dir <folder>');
+        const picked = await this.options.host.pickFolder();
+        return picked === null ? null : { path: this.allowedFolders.add(picked) };
+      }
+      case 'batch.start': return this.startBatch(req as ParsedRequestOf<'batch.start'>);
+      case 'batch.pause': {
+        const jobId = (req as ParsedRequestOf<'batch.pause'>).jobId;
+        this.batch.pause(jobId);
+        await this.batchRuns.get(jobId)?.catch(() => undefined);
+        return batchJobView(this.batchRepo, jobId, false);
+      }
+      case 'batch.resume': {
+        const jobId = (req as ParsedRequestOf<'batch.resume'>).jobId;
+        const job = this.batchRepo.job(jobId);
+        await this.allowedFolders.check(job.inputDir, 'the input folder');
+        await this.allowedFolders.check(job.outputDir, 'the output folder', false);
+        this.runBatchInBackground(jobId);
+        return batchJobView(this.batchRepo, jobId, true);
+      }
+      case 'batch.cancel': {
+        const jobId = (req as ParsedRequestOf<'batch.cancel'>).jobId;
+        this.batch.cancel(jobId);
+        await this.batchRuns.get(jobId)?.catch(() => undefined);
+        return batchJobView(this.batchRepo, jobId, false);
+      }
+      case 'batch.list': return this.batchRepo.jobs().map((j) => batchJobView(this.batchRepo, j.id, this.batchRuns.has(j.id)));
+      case 'batch.items': return this.batchRepo.items((req as ParsedRequestOf<'batch.items'>).jobId)
+        .map((i) => ({ relPath: i.relPath, status: i.status, attempts: i.attempts, error: i.error, millis: i.millis }));
       case 'masks.clearDraft': {
         const r = req as ParsedRequestOf<'masks.clearDraft'>;
         const had = this.repo.maskDraft(r.projectId) !== null;
@@ -315,6 +357,39 @@ export class StudioService {
     return { savedTo: target, file };
   }
 
+  // ---------------------------------------------------------------- batch
+
+  private readonly batchRuns = new Map<number, Promise<void>>();
+
+  private async startBatch(r: ParsedRequestOf<'batch.start'>): Promise<ResponseOf<'batch.start'>> {
+    const inputDir = await this.allowedFolders.check(r.inputDir, 'the input folder');
+    const outputDir = await this.allowedFolders.check(r.outputDir, 'the output folder', false);
+    await readMaskFile(r.mask, 'the batch mask');
+    const maskFile = path.join(this.options.dataDir, 'batch-masks', `${await this.store.put(r.mask)}.png`);
+    await writeFileAtomic(maskFile, r.mask);
+    const params = await this.resolveParams({ ...r.params, samples: 1 });
+    const { jobId } = await this.batch.create(inputDir, outputDir, {
+      mask: { kind: 'mask', file: maskFile, fit: r.maskFit }, params, recursive: r.recursive, types: [...DEFAULT_TYPES],
+      overwrite: r.overwrite, suffix: r.suffix, format: 'keep', quality: 95, contactSheet: true,
+    }, false);
+    this.runBatchInBackground(jobId);
+    return batchJobView(this.batchRepo, jobId, true);
+  }
+
+  private runBatchInBackground(jobId: number): void {
+    if (this.batchRuns.has(jobId)) return;
+    const run = this.batch.run(jobId, (o) => {
+      this.emit('batch.progress', { job: batchJobView(this.batchRepo, jobId, true), last: { relPath: o.item.relPath, status: o.status, reason: o.reason } });
+    }).then(() => {
+      this.batchRuns.delete(jobId);
+      this.emit('batch.progress', { job: batchJobView(this.batchRepo, jobId, false), last: null });
+    }, (err: unknown) => {
+      this.batchRuns.delete(jobId);
+      (this.options.onBug ?? defaultBugReport)(err);
+    });
+    this.batchRuns.set(jobId, run);
+  }
+
   // ----------------------------------------------------------------- jobs
 
   private async startInpaint(req: ParsedRequestOf<'jobs.inpaint'>): Promise<ResponseOf<'jobs.inpaint'>> {
@@ -418,6 +493,8 @@ export class StudioService {
 
   async close(): Promise<void> {
     for (const job of this.jobs.values()) job.abort.abort();
+    for (const jobId of this.batchRuns.keys()) this.batch.pause(jobId);
+    await Promise.all([...this.batchRuns.values()].map((r) => r.catch(() => undefined)));
     await this.queue.catch(() => undefined);
     await this.models.close();
     this.db.close();

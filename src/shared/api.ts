@@ -111,6 +111,32 @@ export interface AppInfo {
   readonly maxSamples: number;
 }
 
+export type BatchStatus = 'running' | 'paused' | 'cancelled' | 'done';
+
+export interface BatchCountsView {
+  readonly total: number; readonly pending: number; readonly running: number;
+  readonly done: number; readonly failed: number; readonly skipped: number;
+}
+
+export interface BatchJobView {
+  readonly id: number;
+  readonly inputDir: string;
+  readonly outputDir: string;
+  readonly status: BatchStatus;
+  readonly active: boolean;
+  readonly counts: BatchCountsView;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface BatchItemView {
+  readonly relPath: string;
+  readonly status: 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+  readonly attempts: number;
+  readonly error: string | null;
+  readonly millis: number | null;
+}
+
 /** What a file URL points at; the transport turns it into a URL. */
 export type FileRef =
   | { readonly kind: 'version-proxy'; readonly id: number }
@@ -167,6 +193,26 @@ export const requestSchemas = {
   'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: bytes }).strict(),
   'masks.getDraft': z.object({ projectId: id }).strict(),
   'masks.clearDraft': z.object({ projectId: id }).strict(),
+  /** Folders a batch may read or write: the user's chosen roots (dialog, --allow-dir) and their subfolders. */
+  'batch.folders': z.object({ path: z.string().min(1).max(4096).optional() }).strict(),
+  /** Electron: pick a folder with the system dialog (it becomes an allowed root). */
+  'batch.pickFolder': z.object({}).strict(),
+  'batch.start': z.object({
+    inputDir: z.string().min(1).max(4096),
+    outputDir: z.string().min(1).max(4096),
+    /** One mask for every photo (PNG), in sensor orientation, scaled to each photo. */
+    mask: bytes,
+    maskFit: z.enum(['fail', 'stretch', 'cover']).default('fail'),
+    params: inpaintParamsSchema,
+    recursive: z.boolean().default(false),
+    overwrite: z.boolean().default(false),
+    suffix: z.string().max(64).regex(/^[\w.-]*$/, 'letters, digits, dot, dash, underscore').default(''),
+  }).strict(),
+  'batch.pause': z.object({ jobId: id }).strict(),
+  'batch.resume': z.object({ jobId: id }).strict(),
+  'batch.cancel': z.object({ jobId: id }).strict(),
+  'batch.list': z.object({}).strict(),
+  'batch.items': z.object({ jobId: id }).strict(),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -188,6 +234,14 @@ export interface ResponseMap {
   'masks.saveDraft': { readonly savedAt: string };
   'masks.getDraft': { readonly versionId: number; readonly mask: Uint8Array; readonly savedAt: string } | null;
   'masks.clearDraft': { readonly cleared: boolean };
+  'batch.folders': { readonly path: string | null; readonly parent: string | null; readonly folders: readonly string[]; readonly imageCount: number };
+  'batch.pickFolder': { readonly path: string } | null;
+  'batch.start': BatchJobView;
+  'batch.pause': BatchJobView;
+  'batch.resume': BatchJobView;
+  'batch.cancel': BatchJobView;
+  'batch.list': readonly BatchJobView[];
+  'batch.items': readonly BatchItemView[];
 }
 export type ResponseOf<M extends Method> = ResponseMap[M];
 
@@ -218,6 +272,10 @@ export interface EventMap {
     readonly step: number;
     readonly total: number;
     readonly images: readonly Uint8Array[];
+  };
+  'batch.progress': {
+    readonly job: BatchJobView;
+    readonly last: { readonly relPath: string; readonly status: BatchItemView['status']; readonly reason: string | null } | null;
   };
   'job.finished': {
     readonly jobId: string;

@@ -99,6 +99,10 @@ async function main(): Promise<void> {
         });
         return r.canceled ? null : r.filePaths[0] ?? null;
       },
+      pickFolder: async () => {
+        const r = await dialog.showOpenDialog(mainWindow!, { title: 'Choose a folder', properties: ['openDirectory', 'createDirectory'] });
+        return r.canceled ? null : r.filePaths[0] ?? null;
+      },
       pickSavePath: async (suggestedName) => {
         const r = await dialog.showSaveDialog(mainWindow!, { title: 'Export', defaultPath: suggestedName });
         return r.canceled ? null : r.filePath ?? null;

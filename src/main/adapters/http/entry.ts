@@ -15,9 +15,10 @@ const program = new Command()
   .description('Serve Inpaint Studio to a local browser on 127.0.0.1 (browser mode)')
   .option('--data-dir <dir>', 'where the history database and pixel store live', defaultDataDir())
   .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '0')
+  .option('--allow-dir <dir...>', 'folders batch jobs started from the browser may read and write (with their subfolders)', [])
   .parse();
 
-const opts = program.opts<{ dataDir: string; port: string }>();
+const opts = program.opts<{ dataDir: string; port: string; allowDir: string[] }>();
 const port = Number(opts.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`inpaint-studio: --port must be 0..65535, got ${opts.port}`);
@@ -25,7 +26,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 
 async function main(): Promise<void> {
-  const service = new StudioService({ dataDir: path.resolve(opts.dataDir), mode: 'browser', version: APP_VERSION });
+  const service = new StudioService({ dataDir: path.resolve(opts.dataDir), mode: 'browser', version: APP_VERSION, batchRoots: opts.allowDir });
   const server = await startBrowserServer(service, { port, rendererDir: path.join(packageRoot(), 'dist', 'renderer') });
   console.log(`Inpaint Studio is running in browser mode at ${server.url}`);
   console.log(`Data folder: ${path.resolve(opts.dataDir)}. Press Ctrl+C to stop.`);

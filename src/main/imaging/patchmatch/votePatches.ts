@@ -46,8 +46,6 @@ export function voteWeights(level: SearchLevel, field: NearestNeighbourField): F
 /**
  * Writes the vote into `out`'s hole pixels, reading proposals from `values`
  * (same layout). Sources never overlap the hole, so `out` may be `values`.
- * Scatters each target's source patch (contiguous rows, cache-friendly) into
- * per-target accumulators, then divides.
  */
 export function voteHole<T extends Uint8Array | Uint16Array>(
   level: SearchLevel,
@@ -58,41 +56,39 @@ export function voteHole<T extends Uint8Array | Uint16Array>(
   maxValue: number,
 ): void {
   const { targets, width, height, r, hole, channels: C } = level;
-  const { indexOf } = targets;
   const source = field.source;
-  const n = targets.pixel.length;
-  const sums = new Float64Array(n * C);
-  const weightSums = new Float64Array(n);
+  const indexOf = targets.indexOf;
   const four = C === 4;
-  for (let t = 0; t < n; t++) {
-    const w = weights[t]!;
-    const tx = targets.x[t]!, ty = targets.y[t]!;
-    const x0 = tx < r ? -tx : -r, x1 = tx + r >= width ? width - 1 - tx : r;
-    const y0 = ty < r ? -ty : -r, y1 = ty + r >= height ? height - 1 - ty : r;
-    const s = source[t]!;
-    for (let dy = y0; dy <= y1; dy++) {
-      const rowP = (ty + dy) * width + tx;
-      const rowS = s + dy * width;
-      for (let dx = x0; dx <= x1; dx++) {
-        const p = rowP + dx;
-        if (hole[p] === 0) continue;
-        const q = indexOf[p]!;
-        const a = q * C, b = (rowS + dx) * C;
-        sums[a] += w * values[b]!;
-        sums[a + 1] += w * values[b + 1]!;
-        sums[a + 2] += w * values[b + 2]!;
-        if (four) sums[a + 3] += w * values[b + 3]!;
-        weightSums[q] += w;
+  for (let k = 0; k < targets.pixel.length; k++) {
+    const p = targets.pixel[k]!;
+    if (hole[p] === 0) continue;
+    const x = targets.x[k]!, y = targets.y[k]!;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, wsum = 0;
+    const dyMin = Math.max(-r, y - (height - 1)), dyMax = Math.min(r, y);
+    const dxMin = Math.max(-r, x - (width - 1)), dxMax = Math.min(r, x);
+    // The patch centred at p - (dx, dy) covers p at offset (dx, dy).
+    for (let dy = dyMin; dy <= dyMax; dy++) {
+      const rowOffset = dy * width;
+      for (let dx = dxMin; dx <= dxMax; dx++) {
+        const t = indexOf[p - rowOffset - dx]!;
+        const w = weights[t]!;
+        const s = (source[t]! + rowOffset + dx) * C;
+        a0 += w * values[s]!;
+        a1 += w * values[s + 1]!;
+        a2 += w * values[s + 2]!;
+        if (four) a3 += w * values[s + 3]!;
+        wsum += w;
       }
     }
+    const o = p * C;
+    out[o] = clampRound(a0 / wsum, maxValue);
+    out[o + 1] = clampRound(a1 / wsum, maxValue);
+    out[o + 2] = clampRound(a2 / wsum, maxValue);
+    if (four) out[o + 3] = clampRound(a3 / wsum, maxValue);
   }
-  for (let q = 0; q < n; q++) {
-    const p = targets.pixel[q]!;
-    if (hole[p] === 0) continue;
-    const inv = 1 / weightSums[q]!, a = q * C, o = p * C;
-    for (let c = 0; c < C; c++) {
-      const v = Math.round(sums[a + c]! * inv);
-      out[o + c] = v < 0 ? 0 : v > maxValue ? maxValue : v;
-    }
-  }
+}
+
+function clampRound(v: number, maxValue: number): number {
+  const r = Math.round(v);
+  return r < 0 ? 0 : r > maxValue ? maxValue : r;
 }
