@@ -11,7 +11,8 @@ import {
   type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
 import { StudioError, toWireError } from '../shared/errors';
-import { maskCoverage } from '../shared/mask-ops';
+import { growMask, maskCoverage } from '../shared/mask-ops';
+import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
 import { HistoryRepository } from './history/repository';
 import { BlobStore, writeFileAtomic } from './history/store';
@@ -135,6 +136,15 @@ export class StudioService {
       }
       case 'jobs.inpaint': return this.startInpaint(req as ParsedRequestOf<'jobs.inpaint'>);
       case 'jobs.cancel': return this.cancel((req as ParsedRequestOf<'jobs.cancel'>).jobId);
+      case 'jobs.estimate': {
+        const r = req as ParsedRequestOf<'jobs.estimate'>;
+        const detail = this.repo.detail(r.projectId);
+        const mask = growMask(await decodeMask(r.mask, detail.image.width, detail.image.height), detail.image.width, detail.image.height, r.params.grow);
+        const params = await this.resolveParams(r.params);
+        const holePixels = maskCoverage(mask) * mask.length;
+        const { ms, basis } = estimateFillMs(params, holePixels, this.repo.recentRunCosts(params.method, 10));
+        return { seconds: Math.round(ms / 100) / 10, basis, slow: ms > 5000 };
+      }
       case 'versions.apply': {
         const r = req as ParsedRequestOf<'versions.apply'>;
         const versionId = this.repo.applySample(r.runId, r.sampleIndex);

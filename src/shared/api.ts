@@ -186,6 +186,8 @@ export const requestSchemas = {
     params: inpaintParamsSchema,
   }).strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  /** How long a fill would take on this machine, before starting it. */
+  'jobs.estimate': z.object({ projectId: id, mask: bytes, params: inpaintParamsSchema }).strict(),
   'versions.apply': z.object({ runId: id, sampleIndex: z.number().int().min(0).max(MAX_SAMPLES - 1) }).strict(),
   'versions.export': z.object({ versionId: id }).strict(),
   'versions.revert': z.object({ versionId: id }).strict(),
@@ -227,6 +229,13 @@ export interface ResponseMap {
   'images.openDialog': ProjectDetail | null;
   'jobs.inpaint': { readonly jobId: string; readonly runId: number };
   'jobs.cancel': { readonly cancelled: boolean };
+  'jobs.estimate': {
+    readonly seconds: number;
+    /** 'history': scaled from this machine's finished runs; 'default': built-in figures (no history yet). */
+    readonly basis: 'history' | 'default';
+    /** Worth telling the user before starting (more than ~5 s). */
+    readonly slow: boolean;
+  };
   'versions.apply': ProjectDetail;
   /** Electron saves through a dialog and returns the path; browser mode downloads `file`. */
   'versions.export': { readonly savedTo: string | null; readonly file: FileRef };

@@ -126,6 +126,17 @@ export class HistoryRepository {
       VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`).run(projectId, baseVersionId, maskId, params.method, JSON.stringify(params), device, now()).lastInsertRowid);
   }
 
+  /** Finished runs of a method with their work size, newest first, for time estimates. */
+  recentRunCosts(method: string, limit: number): { totalMs: number; holePixels: number; params: RunParams }[] {
+    const rows = this.db.prepare(`SELECT r.timings_json, r.params_json, m.coverage, m.width, m.height FROM runs r JOIN masks m ON m.id = r.mask_id
+      WHERE r.method = ? AND r.status = 'done' AND r.timings_json IS NOT NULL ORDER BY r.id DESC LIMIT ?`).all(method, limit) as
+      { timings_json: string; params_json: string; coverage: number; width: number; height: number }[];
+    return rows.flatMap((r) => {
+      const t = JSON.parse(r.timings_json) as { totalMs?: number };
+      return t.totalMs ? [{ totalMs: t.totalMs, holePixels: r.coverage * r.width * r.height, params: JSON.parse(r.params_json) as RunParams }] : [];
+    });
+  }
+
   setRunDevice(runId: number, device: string): void {
     this.db.prepare('UPDATE runs SET device = ? WHERE id = ?').run(device, runId);
   }
