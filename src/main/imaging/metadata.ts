@@ -8,6 +8,7 @@
  */
 import { deflateSync } from 'node:zlib';
 import { StudioError } from '../../shared/errors';
+import { crc32 } from '../../shared/crc32';
 
 export type ContainerFormat = 'jpeg' | 'png' | 'webp' | 'tiff';
 
@@ -123,22 +124,6 @@ function pngChunks(b: Uint8Array): PngChunk[] {
 }
 
 const PNG_METADATA = new Set(['iCCP', 'sRGB', 'gAMA', 'cHRM', 'eXIf', 'iTXt', 'tEXt', 'zTXt', 'pHYs', 'tIME']);
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function pngChunkWithOrientationReset(chunk: PngChunk): Uint8Array {
   if (chunk.type !== 'eXIf') return chunk.bytes;

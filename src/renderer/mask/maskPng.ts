@@ -5,24 +5,14 @@
  * `CompressionStream('deflate')` produces exactly the zlib stream PNG's IDAT
  * holds.
  */
+import { crc32 as crc32Of } from '../../shared/crc32';
 import { readRow, type MaskRaster } from './tiledMask';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
+/** Kept as an export for callers that pass the ranges as one list. */
 export function crc32(parts: readonly Uint8Array[]): number {
-  let c = 0xffffffff;
-  for (const part of parts) for (let i = 0; i < part.length; i++) c = CRC_TABLE[(c ^ part[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return crc32Of(...parts);
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array<ArrayBuffer> {
