@@ -62,13 +62,13 @@ async function stopServer(server: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function startStudio(): Promise<Studio> {
+export async function startStudio(options: { readonly serverArgs?: readonly string[] } = {}): Promise<Studio> {
   const serverBundle = path.join(REPO_ROOT, 'dist', 'main', 'server.cjs');
   if (!existsSync(serverBundle)) throw new Error(`${serverBundle} is missing: run the build first (npm test builds before testing)`);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'inpaint-e2e-'));
   let log = '';
-  const server = spawn(process.execPath, [serverBundle, '--data-dir', dataDir, '--port', '0'], {
+  const server = spawn(process.execPath, [serverBundle, '--data-dir', dataDir, '--port', '0', ...(options.serverArgs ?? [])], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import type { StudioApi } from '../../shared/api';
 import type { ToolPrefs } from '../state/editorState';
 import { useFileDrop } from '../hooks/useFileDrop';
@@ -10,6 +10,7 @@ import { Banners } from './Banners';
 import { EditorScreen } from './EditorScreen';
 import { StartScreen } from './StartScreen';
 import { StatusLine } from './StatusLine';
+import { BatchScreen } from '../batch/BatchScreen';
 
 export function App({ api }: { readonly api: StudioApi }) {
   const { state, actions } = useStudio(api);
@@ -17,11 +18,14 @@ export function App({ api }: { readonly api: StudioApi }) {
   const dragging = useFileDrop(actions.importFile);
   const [params, setParam] = useFillParams(state.info);
   const toolPrefs = useRef<ToolPrefs | null>(null);
+  const [batchOpen, setBatchOpen] = useState(false);
   return (
     <ApiContext.Provider value={api}>
       <div className="app">
         <Banners banners={state.banners} onDismiss={actions.dismissBanner} />
-        {state.project && state.baseVersionId !== null ? (
+        {batchOpen ? (
+          <BatchScreen api={api} info={state.info} onBack={() => setBatchOpen(false)} onError={actions.reportError} />
+        ) : state.project && state.baseVersionId !== null ? (
           <EditorScreen key={`${state.project.project.id}:${state.baseVersionId}`} state={state} actions={actions}
             versionId={state.baseVersionId} params={params} onParams={setParam} toolPrefs={toolPrefs} />
         ) : (
@@ -32,6 +36,7 @@ export function App({ api }: { readonly api: StudioApi }) {
             onOpenProject={actions.openProject}
             onFile={actions.importFile}
             onOpenDialog={actions.openDialog}
+            onBatch={() => setBatchOpen(true)}
           />
         )}
         <StatusLine busy={state.busy} notice={state.notice} />

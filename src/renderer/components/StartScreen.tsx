@@ -8,6 +8,7 @@ interface Props {
   readonly onOpenProject: (projectId: number) => void;
   readonly onFile: (file: File) => void;
   readonly onOpenDialog: () => void;
+  readonly onBatch: () => void;
 }
 
 function when(iso: string): string {
@@ -15,7 +16,7 @@ function when(iso: string): string {
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleString();
 }
 
-export function StartScreen({ info, projects, busy, onOpenProject, onFile, onOpenDialog }: Props) {
+export function StartScreen({ info, projects, busy, onOpenProject, onFile, onOpenDialog, onBatch }: Props) {
   return (
     <main className="start">
       <header className="start-header">
@@ -23,6 +24,7 @@ export function StartScreen({ info, projects, busy, onOpenProject, onFile, onOpe
         <p className="muted">Open a photo, paint over what should go, and fill it. Every step is kept.</p>
         <div className="start-actions">
           <OpenPhotoButton canOpenDialog={info?.canOpenDialog ?? false} disabled={busy} onFile={onFile} onOpenDialog={onOpenDialog} />
+          <button type="button" onClick={onBatch}>Batch…</button>
           <span className="muted">or drop a photo anywhere on this window</span>
         </div>
       </header>

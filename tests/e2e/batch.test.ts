@@ -1,0 +1,72 @@
+/**
+ * Batch from the UI in browser mode: choose folders inside the --allow-dir
+ * root, give a dust mask, start, watch progress, cancel, resume, finish.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { startStudio, type Studio } from './harness';
+
+let studio: Studio;
+let root: string;
+let page: Page;
+const N = 12;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(os.tmpdir(), 'e2e-batch-'));
+  const shoot = path.join(root, 'shoot');
+  mkdirSync(shoot);
+  const w = 900, h = 600;
+  for (let i = 0; i < N; i++) {
+    const raw = Buffer.alloc(w * h * 3);
+    for (let p = 0; p < raw.length; p++) raw[p] = (p * 7 + i * 31 + ((p / 2700) | 0) * 5) & 255;
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toFile(path.join(shoot, `IMG_${i}.jpg`));
+  }
+  const m = Buffer.alloc(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if ((x - 300) ** 2 + (y - 200) ** 2 < 400) m[y * w + x] = 255;
+  writeFileSync(path.join(root, 'dust.png'), await sharp(m, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer());
+  studio = await startStudio({ serverArgs: ['--allow-dir', root] });
+  page = await studio.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await studio?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function chooseFolder(label: string, ...steps: string[]): Promise<void> {
+  await page.getByRole('button', { name: 'Choose…' }).nth(label === 'Input folder' ? 0 : 1).click();
+  const dialog = page.getByRole('dialog', { name: `Choose ${label.toLowerCase()}` });
+  for (const step of steps) await dialog.getByRole('button', { name: step, exact: true }).click();
+  await dialog.getByRole('button', { name: 'Use this folder' }).click();
+}
+
+describe('batch from the UI', () => {
+  it('starts, shows progress, cancels, resumes and finishes', async () => {
+    await page.goto(studio.url);
+    await page.getByRole('button', { name: 'Batch…' }).click();
+    await chooseFolder('Input folder', root, 'shoot');
+    await expect.poll(() => page.getByLabel('Input folder').inputValue()).toBe(path.join(root, 'shoot'));
+    // the output folder does not exist yet: choose its parent (the root) and check it is refused as the input itself
+    await chooseFolder('Output folder', root);
+    await page.getByLabel('Mask (PNG, sensor orientation, white = fill)').setInputFiles(path.join(root, 'dust.png'));
+    await page.getByRole('button', { name: 'Start batch' }).click();
+
+    const job = page.getByTestId('batch-job').first();
+    await expect.poll(async () => Number(await job.getByRole('progressbar').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(0);
+    await job.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+    const afterCancel = await studio.call('batch.list', {});
+    expect(afterCancel[0]!.counts.done).toBeLessThan(N);
+
+    await job.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    const [finished] = await studio.call('batch.list', {});
+    expect(finished!.counts).toMatchObject({ total: N, done: N, failed: 0 });
+    expect(readdirSync(root).filter((f) => f.endsWith('.jpg')).length).toBe(N);
+    await page.screenshot({ path: path.join(process.cwd(), 'docs', 'screenshots', 'batch.png') });
+  }, 240_000);
+});
