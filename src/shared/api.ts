@@ -294,6 +294,12 @@ export interface EventMap {
   };
 }
 export type EventName = keyof EventMap;
+
+/** Every event name, for transports that must list them (one place to add an event). */
+export const EVENT_NAMES = ['job.progress', 'job.sample', 'job.preview', 'batch.progress', 'job.finished'] as const satisfies readonly EventName[];
+type MissingEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]>;
+const everyEventListed: MissingEvents extends never ? true : never = true;
+void everyEventListed;
 export interface StudioEventOf<E extends EventName> {
   readonly type: E;
   readonly payload: EventMap[E];

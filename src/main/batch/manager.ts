@@ -44,7 +44,9 @@ export class BatchManager {
     if (options.mask.kind === 'mask') await fs.access(options.mask.file).catch(() => { throw new StudioError('NOT_FOUND', `mask ${options.mask.kind === 'mask' ? options.mask.file : ''} does not exist`); });
     if (options.mask.kind === 'masks') await checkDir(options.mask.dir, 'the masks folder');
     await fs.mkdir(output, { recursive: true });
-    const files = await scanFolder(input, { recursive: options.recursive, types: options.types, exclude: [output] });
+    // Outputs written inside the input folder must not become inputs of a later scan.
+    const outputInsideInput = output.startsWith(input + path.sep);
+    const files = await scanFolder(input, { recursive: options.recursive, types: options.types, exclude: outputInsideInput ? [output] : [] });
     if (files.length === 0) throw new StudioError('NOT_FOUND', `no images (${options.types.join(', ')}) in ${input}${options.recursive ? '' : ' (add --recursive for subfolders)'}`);
     return { jobId: this.repo.createJob(input, output, options, files), resumed: false };
   }
