@@ -3,7 +3,7 @@
  * header, JSON bodies in the shared wire format, events over Server-Sent
  * Events, files under `/files/...`.
  */
-import type { FileRef, Method, RequestOf, ResponseOf, StudioApi, StudioEvent } from '../../shared/api';
+import { EVENT_NAMES, type FileRef, type Method, type RequestOf, type ResponseOf, type StudioApi, type StudioEvent } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import { filePath, fromWireJson, toWireJson } from '../../shared/wire';
 import { unwrapEnvelope } from './envelope';
@@ -14,7 +14,6 @@ export interface BrowserApiOptions {
   readonly createEventSource?: (url: string) => EventSource;
 }
 
-const EVENT_NAMES = ['job.progress', 'job.sample', 'job.finished'] as const;
 
 function isStudioEvent(value: unknown): value is StudioEvent {
   if (value === null || typeof value !== 'object') return false;

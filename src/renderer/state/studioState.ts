@@ -88,6 +88,7 @@ function upsertProject(projects: readonly ProjectSummary[], detail: ProjectDetai
 }
 
 function onJobEvent(state: StudioState, event: StudioEvent): StudioState {
+  if (event.type === 'batch.progress') return state; // batch jobs have their own panel
   const job = state.job;
   if (!job) return state;
   if (job.jobId === null) {
