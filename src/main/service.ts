@@ -29,6 +29,9 @@ import { BatchManager } from './batch/manager';
 import { BatchRepository } from './history/batch-repository';
 import { AllowedFolders } from './batch/allowed-folders';
 import { batchJobView } from './batch/views';
+import { SegmentationEngine } from './segmentation/engine';
+import { segmentImage } from './segmentation/cli';
+import { toRgb8 } from './segmentation/image';
 import { packageRoot } from './workers/paths';
 
 export interface HostCapabilities {
@@ -168,6 +171,17 @@ export class StudioService {
         this.repo.project(r.projectId);
         const draft = this.repo.maskDraft(r.projectId);
         return draft ? { versionId: draft.versionId, mask: await this.store.get(draft.contentHash), savedAt: draft.updatedAt } : null;
+      }
+      case 'segment.select': {
+        const r = req as ParsedRequestOf<'segment.select'>;
+        const v = await this.loadVersion(r.versionId);
+        this.segmentation ??= SegmentationEngine.create();
+        const t = r.target;
+        const request = 'className' in t ? { select: t.className.toLowerCase() } : 'point' in t ? { point: t.point } : { box: t.box };
+        const result = await segmentImage(toRgb8(v.image), request, {
+          engine: this.segmentation, ...(r.growPx !== undefined ? { growPx: r.growPx } : {}), ...(r.minScore !== undefined ? { minScore: r.minScore } : {}),
+        });
+        return { mask: result.png, coverage: result.coverage, layers: result.layers.map((l) => ({ label: l.label, score: l.score, box: l.box })) };
       }
       case 'batch.folders': return this.allowedFolders.browse((req as ParsedRequestOf<'batch.folders'>).path);
       case 'batch.pickFolder': {
@@ -370,6 +384,7 @@ export class StudioService {
   // ---------------------------------------------------------------- batch
 
   private readonly batchRuns = new Map<number, Promise<void>>();
+  private segmentation: SegmentationEngine | null = null;
 
   private async startBatch(r: ParsedRequestOf<'batch.start'>): Promise<ResponseOf<'batch.start'>> {
     const inputDir = await this.allowedFolders.check(r.inputDir, 'the input folder');
@@ -507,6 +522,7 @@ export class StudioService {
     await Promise.all([...this.batchRuns.values()].map((r) => r.catch(() => undefined)));
     await this.queue.catch(() => undefined);
     await this.models.close();
+    await this.segmentation?.close();
     this.db.close();
   }
 }

@@ -195,6 +195,17 @@ export const requestSchemas = {
   'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: bytes }).strict(),
   'masks.getDraft': z.object({ projectId: id }).strict(),
   'masks.clearDraft': z.object({ projectId: id }).strict(),
+  /** Semantic selection on a version's pixels; the answer is a full-size mask PNG (white = selected), already grown. */
+  'segment.select': z.object({
+    versionId: id,
+    target: z.union([
+      z.object({ className: z.string().min(1).max(64) }).strict(),
+      z.object({ point: z.object({ x: z.number().min(0), y: z.number().min(0) }).strict() }).strict(),
+      z.object({ box: z.object({ x: z.number().min(0), y: z.number().min(0), width: z.number().min(1), height: z.number().min(1) }).strict() }).strict(),
+    ]),
+    growPx: z.number().int().min(0).max(256).optional(),
+    minScore: z.number().min(0).max(1).optional(),
+  }).strict(),
   /** Folders a batch may read or write: the user's chosen roots (dialog, --allow-dir) and their subfolders. */
   'batch.folders': z.object({ path: z.string().min(1).max(4096).optional() }).strict(),
   /** Electron: pick a folder with the system dialog (it becomes an allowed root). */
@@ -243,6 +254,11 @@ export interface ResponseMap {
   'masks.saveDraft': { readonly savedAt: string };
   'masks.getDraft': { readonly versionId: number; readonly mask: Uint8Array; readonly savedAt: string } | null;
   'masks.clearDraft': { readonly cleared: boolean };
+  'segment.select': {
+    readonly mask: Uint8Array;
+    readonly coverage: number;
+    readonly layers: readonly { readonly label: string; readonly score: number | null; readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number } }[];
+  };
   'batch.folders': { readonly path: string | null; readonly parent: string | null; readonly folders: readonly string[]; readonly imageCount: number };
   'batch.pickFolder': { readonly path: string } | null;
   'batch.start': BatchJobView;

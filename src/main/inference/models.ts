@@ -13,6 +13,8 @@ import type { Denoise, Shape } from '../diffusion/sampler';
 import { OnnxSession, type SessionInfo } from './session';
 import type { ExecutionProvider, ValueInfo } from './protocol';
 
+const DIFFUSION_KINDS = new Set(['conditional-inpaint', 'unconditional']);
+
 export interface InstalledModel {
   readonly dir: string;
   readonly manifest: DiffusionManifest;
@@ -49,6 +51,9 @@ export async function listModels(root: string): Promise<{ models: InstalledModel
   }
   for (const name of names) {
     try {
+      // Segmentation models live beside the diffusion models; their own engine lists them.
+      const kind = await fs.readFile(path.join(root, name, 'manifest.json'), 'utf8').then((t) => (JSON.parse(t) as { kind?: unknown }).kind, () => undefined);
+      if (typeof kind === 'string' && !DIFFUSION_KINDS.has(kind)) continue;
       const manifest = await readManifest(path.join(root, name));
       if (manifest.id !== name) throw new StudioError('MODEL_INVALID', `${name}/manifest.json says its id is "${manifest.id}"; the folder must be named after the id`);
       models.push({ dir: path.join(root, name), manifest });

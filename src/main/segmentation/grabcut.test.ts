@@ -18,10 +18,15 @@ function syntheticScene(seed: number, width: number, height: number) {
   const truth = new Uint8Array(width * height);
   const cx = width * (0.4 + 0.2 * rand()), cy = height * (0.4 + 0.2 * rand());
   const r0 = Math.min(width, height) * 0.25;
-  const fgA = [200 * rand() + 30, 200 * rand() + 30, 200 * rand() + 30];
-  const fgB = fgA.map((v) => 255 - v);
-  const bgA = [fgA[1]! * 0.5 + 60, fgA[2]! * 0.3 + 90, fgA[0]! * 0.4 + 40];
-  const bgB = [bgA[2]!, bgA[0]!, bgA[1]!];
+  // Two colours per side, every foreground colour at least 90 levels (RGB distance) from every background one:
+  // GrabCut's premise is that the colour statistics differ (with overlapping palettes OpenCV's grabCut scores the
+  // same low IoU as ours; see docs/segmentation.md).
+  const colour = () => [200 * rand() + 30, 200 * rand() + 30, 200 * rand() + 30];
+  const dist = (a: number[], b: number[]) => Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!);
+  let fgA: number[], fgB: number[], bgA: number[], bgB: number[];
+  do {
+    fgA = colour(); fgB = colour(); bgA = colour(); bgB = colour();
+  } while (Math.min(dist(fgA, bgA), dist(fgA, bgB), dist(fgB, bgA), dist(fgB, bgB)) < 90);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const a = Math.atan2(y - cy, x - cx), d = Math.hypot(x - cx, y - cy);

@@ -236,7 +236,6 @@ export function grabCut(data: Uint8Array, width: number, height: number, trimap:
     fg.learn(); bg.learn();
   }
   const smooth = smoothnessWeights(data, width, height, gamma);
-  const hardLink = 1 + 8 * gamma; // more than any pixel's total smoothness: fixed labels never flip
   const mask = new Uint8Array(n);
 
   for (let it = 0; it < iterations; it++) {
@@ -253,18 +252,20 @@ export function grabCut(data: Uint8Array, width: number, height: number, trimap:
     }
     fg.learn(); bg.learn();
 
-    const graph = new MaxFlowGraph(n, n * 4);
+    // Only unknown pixels become graph nodes: a fixed pixel's label is known, so an edge to it is a
+    // terminal link of its unknown neighbour. This keeps the graph (and its augmenting paths) small.
+    const node = new Int32Array(n).fill(-1);
+    let count = 0;
+    for (let i = 0; i < n; i++) if (trimap[i] === Trimap.ProbablyBackground || trimap[i] === Trimap.ProbablyForeground) node[i] = count++;
+    const graph = new MaxFlowGraph(Math.max(1, count), count * 4);
+    const toSource = new Float64Array(count), toSink = new Float64Array(count);
     for (let i = 0; i < n; i++) {
-      const t = trimap[i]!;
-      if (t === Trimap.Background) { graph.addTerminalWeights(i, 0, hardLink); continue; }
-      if (t === Trimap.Foreground) { graph.addTerminalWeights(i, hardLink, 0); continue; }
+      const v = node[i]!;
+      if (v < 0) continue;
       const p = i * 3, r = data[p]!, g = data[p + 1]!, b = data[p + 2]!;
-      const pf = fg.density(r, g, b), pb = bg.density(r, g, b);
       // Source = foreground: cutting the source link labels i background and costs −log p_bg.
-      const toSource = -Math.log(Math.max(pb, 1e-300)), toSink = -Math.log(Math.max(pf, 1e-300));
-      // Only the difference matters (every pixel is cut from exactly one terminal); keep both >= 0.
-      const m = Math.min(toSource, toSink);
-      graph.addTerminalWeights(i, toSource - m, toSink - m);
+      toSource[v] = -Math.log(Math.max(bg.density(r, g, b), 1e-300));
+      toSink[v] = -Math.log(Math.max(fg.density(r, g, b), 1e-300));
     }
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
@@ -274,20 +275,29 @@ export function grabCut(data: Uint8Array, width: number, height: number, trimap:
           if (w === 0) continue;
           const [dx, dy] = NEIGHBOURS[k]!;
           const j = (y + dy) * width + x + dx;
-          graph.addEdge(i, j, w, w);
+          const vi = node[i]!, vj = node[j]!;
+          if (vi >= 0 && vj >= 0) graph.addEdge(vi, vj, w, w);
+          else if (vi >= 0) { if (trimap[j] === Trimap.Foreground) toSource[vi] = toSource[vi]! + w; else toSink[vi] = toSink[vi]! + w; }
+          else if (vj >= 0) { if (trimap[i] === Trimap.Foreground) toSource[vj] = toSource[vj]! + w; else toSink[vj] = toSink[vj]! + w; }
         }
       }
+    }
+    for (let v = 0; v < count; v++) {
+      // Only the difference matters (every node is cut from exactly one terminal); keep both >= 0.
+      const m = Math.min(toSource[v]!, toSink[v]!);
+      graph.addTerminalWeights(v, toSource[v]! - m, toSink[v]! - m);
     }
     graph.maxflow();
     let changed = 0;
     for (let i = 0; i < n; i++) {
       const t = trimap[i]!;
       if (t === Trimap.Background || t === Trimap.Foreground) continue;
-      const next: Trimap = graph.isSourceSide(i) ? Trimap.ProbablyForeground : Trimap.ProbablyBackground;
+      const next: Trimap = graph.isSourceSide(node[i]!) ? Trimap.ProbablyForeground : Trimap.ProbablyBackground;
       if (next !== t) changed++;
       trimap[i] = next;
     }
-    if (changed === 0 && it > 0) break;
+    // Converged: fewer than 0.1 % of the unknown pixels changed side.
+    if (changed <= count * 0.001 && it > 0) break;
   }
   for (let i = 0; i < n; i++) {
     const t = trimap[i]!;

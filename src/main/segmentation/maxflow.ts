@@ -197,14 +197,19 @@ export class MaxFlowGraph {
             if (rCap[a]! <= 0) continue;
             if (tree[q] === FREE) {
               tree[q] = SOURCE_TREE; parent[q] = a ^ 1; ts[q] = ts[p]!; dist[q] = dist[p]! + 1; push(q);
-            } else if (tree[q] === SINK_TREE) {
+            } else if (tree[q] === SOURCE_TREE) {
+              // Keep the trees shallow: hang q under p when p's verified path is shorter.
+              if (ts[q]! <= ts[p]! && dist[q]! > dist[p]! && parent[q] !== TERMINAL) { parent[q] = a ^ 1; ts[q] = ts[p]!; dist[q] = dist[p]! + 1; }
+            } else {
               augment(a); time++; adopt(); again = true; break;
             }
           } else {
             if (rCap[a ^ 1]! <= 0) continue;
             if (tree[q] === FREE) {
               tree[q] = SINK_TREE; parent[q] = a ^ 1; ts[q] = ts[p]!; dist[q] = dist[p]! + 1; push(q);
-            } else if (tree[q] === SOURCE_TREE) {
+            } else if (tree[q] === SINK_TREE) {
+              if (ts[q]! <= ts[p]! && dist[q]! > dist[p]! && parent[q] !== TERMINAL) { parent[q] = a ^ 1; ts[q] = ts[p]!; dist[q] = dist[p]! + 1; }
+            } else {
               augment(a ^ 1); time++; adopt(); again = true; break;
             }
           }

@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../../history/store';
 import { APP_VERSION } from '../../version';
 import { runDoctor, runModels } from './doctor';
 import { registerBatchCommand } from './batch-command';
+import { registerSegmentCommand } from './segment-command';
 
 function intArg(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -139,6 +140,7 @@ export function buildProgram(): Command {
     .action(async (options: { dataDir: string }) => runDoctor(options.dataDir));
 
   registerBatchCommand(program);
+  registerSegmentCommand(program);
 
   program.command('models')
     .description('list the installed diffusion models (app models/ folder and <data-dir>/models)')

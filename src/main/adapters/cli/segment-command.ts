@@ -1,0 +1,50 @@
+/** `inpaint-studio segment`: a selection mask from the segmentation models. */
+import { Command, InvalidArgumentError } from 'commander';
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import { StudioError } from '../../../shared/errors';
+import { writeFileAtomic } from '../../history/store';
+import { checkFileName } from '../../imaging/io';
+import { parseSegmentFlags, segmentToMaskPng } from '../../segmentation/cli';
+
+interface SegmentCliOptions { output: string; select?: string; point?: string; box?: string; grow?: number; minScore?: number; overwrite: boolean }
+
+export function registerSegmentCommand(program: Command): void {
+  program.command('segment')
+    .description('make a mask (white = selected) of people or objects: --select CLASS, --point x,y or --box x,y,w,h')
+    .argument('<image>', 'the photo')
+    .requiredOption('-o, --output <png>', 'mask PNG to write, at the photo\'s size after EXIF rotation')
+    .option('--select <class>', 'every detection of a COCO class: person, car, dog, boat, …')
+    .option('--point <x,y>', 'the object under this pixel')
+    .option('--box <x,y,w,h>', 'the object inside this box')
+    .option('--grow <px>', 'grow the selection by this many pixels (default: 0.3 % of the long side)', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 256) throw new InvalidArgumentError('--grow must be an integer from 0 to 256');
+      return n;
+    })
+    .option('--min-score <f>', 'detection confidence threshold 0..1', (v) => {
+      const n = Number(v);
+      if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--min-score must be from 0 to 1');
+      return n;
+    })
+    .option('--overwrite', 'replace an existing output', false)
+    .action(async (image: string, o: SegmentCliOptions) => {
+      checkFileName(image);
+      const request = parseSegmentFlags(o);
+      const out = path.resolve(o.output);
+      if (out === path.resolve(image)) throw new StudioError('FORBIDDEN_PATH', 'the mask would overwrite the photo');
+      if (!o.overwrite && await fs.access(out, fsConstants.F_OK).then(() => true, () => false)) {
+        throw new StudioError('OUTPUT_EXISTS', `${out} already exists (use --overwrite to replace it)`);
+      }
+      const bytes = await fs.readFile(path.resolve(image)).catch((err: NodeJS.ErrnoException) => {
+        throw new StudioError('NOT_FOUND', `cannot read ${image}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+      });
+      const result = await segmentToMaskPng(new Uint8Array(bytes), request, {
+        ...(o.grow !== undefined ? { growPx: o.grow } : {}), ...(o.minScore !== undefined ? { minScore: o.minScore } : {}),
+      });
+      await writeFileAtomic(out, result.png);
+      console.log(out);
+      for (const l of result.layers) console.error(`${l.label}${l.score !== null ? ` ${(l.score * 100).toFixed(0)} %` : ''} at ${l.box.x},${l.box.y} ${l.box.width}×${l.box.height}`);
+      console.error(`selected ${(result.coverage * 100).toFixed(2)} % of the photo`);
+    });
+}
