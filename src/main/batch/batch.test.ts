@@ -88,6 +88,21 @@ describe('batch on a mixed folder', () => {
   });
 });
 
+describe('batch with automatic masks', () => {
+  it('--select person fills the frame with a person and skips the one without, saying why', async () => {
+    const input = path.join(root, 'people');
+    mkdirSync(input);
+    const fixtures = path.resolve('tests/fixtures/segmentation');
+    writeFileSync(path.join(input, 'portrait.jpg'), readFileSync(path.join(fixtures, 'grace_hopper.jpg')));
+    writeFileSync(path.join(input, 'still-life.jpg'), readFileSync(path.join(fixtures, 'coffee.jpg')));
+    const out = path.join(root, 'people-out');
+    const r = cli(['batch', input, '-o', out, '--select', 'person', '--data-dir', path.join(root, 'data'), '--no-progress']);
+    expect(r.stderr + r.stdout).toMatch(/1 done, 0 failed, 1 skipped/);
+    expect(r.stdout).toMatch(/still-life\.jpg: no person found in this photo/);
+    expect(readdirSync(out)).toContain('portrait.jpg');
+  }, 120_000);
+});
+
 describe('a killed batch resumes without redoing or corrupting anything', () => {
   it('survives kill -9 mid-job', async () => {
     const input = path.join(root, 'crash');

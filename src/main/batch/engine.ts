@@ -21,6 +21,8 @@ import { checkMaskUsable } from '../pipeline/mask-input';
 import { runInpaint } from '../pipeline/inpaint';
 import { contextRect } from '../pipeline/diffusion-stage';
 import { fitMask, orientMask, readMaskFile, type MaskFit, type SizedMask } from './batch-mask';
+import { composeLayers, type SegmentationEngine } from '../segmentation/engine';
+import { toRgb8 } from '../segmentation/image';
 
 export type MaskStrategy =
   | { readonly kind: 'mask'; readonly file: string; readonly fit: MaskFit }
@@ -65,6 +67,7 @@ export class BatchRunner {
     private readonly outputDir: string,
     private readonly options: BatchOptions,
     private readonly model?: LoadedModel,
+    private readonly segmentation?: SegmentationEngine,
   ) {}
 
   outputPathFor(relPath: string, probe: ImageProbe): string {
@@ -105,8 +108,12 @@ export class BatchRunner {
         }
         throw new StudioError('NOT_FOUND', `no mask for ${item.relPath} in ${strategy.dir} (looked for ${MASK_NAMES(path.parse(item.relPath).name).join(', ')})`);
       }
-      case 'select':
-        throw new StudioError('NOT_AVAILABLE', `automatic masks (--select ${strategy.className}) need the segmentation models, which are not installed yet`);
+      case 'select': {
+        if (!this.segmentation) throw new StudioError('NOT_AVAILABLE', `automatic masks (--select ${strategy.className}) need the segmentation models`);
+        const { layers } = await this.segmentation.selectByClass(toRgb8(d.image), strategy.className);
+        if (layers.length === 0) throw new StudioError('MASK_EMPTY', `no ${strategy.className} found in this photo`);
+        return composeLayers(layers, d.image.width, d.image.height);
+      }
     }
   }
 
@@ -121,8 +128,15 @@ export class BatchRunner {
     if (exists && !this.options.overwrite && item.attempts <= 1) {
       return { status: 'skipped', reason: `${path.relative(this.outputDir, out)} already exists (use --overwrite)`, outputPath: out, outputHash: null, inputHash };
     }
-    const mask = await this.maskFor(item, d);
-    checkMaskUsable(mask);
+    let mask: Uint8Array;
+    try {
+      mask = await this.maskFor(item, d);
+      checkMaskUsable(mask);
+    } catch (err) {
+      // Nothing to remove in this frame (e.g. no person found): leave it alone, say why.
+      if (err instanceof StudioError && err.code === 'MASK_EMPTY') return { status: 'skipped', reason: err.message, outputPath: out, outputHash: null, inputHash };
+      throw err;
+    }
     const [sample] = await runInpaint({ image: d.image, mask, params: { ...this.options.params, samples: 1 }, signal, ...(this.model ? { model: this.model } : {}) });
     const result: RawImage = { ...d.image, data: d.image.data.slice() };
     pasteImage(result, sample!.crop, sample!.region.x, sample!.region.y);
@@ -176,7 +190,7 @@ export class BatchRunner {
         const r = await this.processItem(item, decoded, signal);
         status = r.status;
         reason = r.reason;
-        this.repo.finishItem(item.id, { status: r.status, ...(r.reason ? { errorCode: 'OUTPUT_EXISTS', error: r.reason } : {}), outputPath: r.outputPath, ...(r.outputHash ? { outputHash: r.outputHash } : {}), inputHash: r.inputHash, millis: Math.round(performance.now() - started) });
+        this.repo.finishItem(item.id, { status: r.status, ...(r.reason ? { errorCode: 'SKIPPED', error: r.reason } : {}), outputPath: r.outputPath, ...(r.outputHash ? { outputHash: r.outputHash } : {}), inputHash: r.inputHash, millis: Math.round(performance.now() - started) });
       } catch (err) {
         const wire = toWireError(err);
         if (wire.code === 'CANCELLED' || signal.aborted) {

@@ -8,6 +8,7 @@ import { StudioError } from '../../shared/errors';
 import type { BatchCounts, BatchJobRow, BatchRepository } from '../history/batch-repository';
 import type { LoadedModel } from '../inference/models';
 import { BatchRunner, type BatchItemOutcome, type BatchOptions } from './engine';
+import { SegmentationEngine } from '../segmentation/engine';
 import { scanFolder } from './scan';
 import { writeContactSheet } from './contact-sheet';
 
@@ -62,8 +63,9 @@ export class BatchManager {
     const started = performance.now();
     try {
       const model = options.params.method === 'diffusion' && options.params.model ? await this.loadModel(options.params.model) : undefined;
-      const runner = new BatchRunner(this.repo, jobId, job.inputDir, job.outputDir, options, model);
-      const counts = await runner.run(abort.signal, onItem);
+      const segmentation = options.mask.kind === 'select' ? SegmentationEngine.create() : undefined;
+      const runner = new BatchRunner(this.repo, jobId, job.inputDir, job.outputDir, options, model, segmentation);
+      const counts = await runner.run(abort.signal, onItem).finally(() => segmentation?.close());
       const reason = abort.signal.reason as string | undefined;
       this.repo.setJobStatus(jobId, counts.pending === 0 && counts.running === 0 ? 'done' : reason === 'cancel' ? 'cancelled' : 'paused');
       const seconds = (performance.now() - started) / 1000;

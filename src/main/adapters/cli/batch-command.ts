@@ -75,7 +75,7 @@ export function registerBatchCommand(program: Command): void {
     .requiredOption('-o, --output <dir>', 'output folder (never the input folder)')
     .option('--mask <png>', 'one mask for every photo, in sensor orientation (before EXIF rotation), scaled to each photo')
     .option('--masks <dir>', 'per-photo masks matched by file name (<name>.png, <name>.mask.png), drawn on the photo as displayed')
-    .option('--select <class>', 'automatic mask by semantic class (needs the segmentation models)')
+    .option('--select <class>', 'automatic mask per photo by semantic class (person, car, dog, …); photos without one are skipped')
     .addOption(new Option('--mask-fit <rule>', 'when the mask\'s aspect differs from a photo\'s').choices(['fail', 'stretch', 'cover']).default('fail'))
     .addOption(new Option('--method <method>', 'fill method').choices([...FILL_METHODS]).default('patchmatch'))
     .option('--model <id>', 'diffusion model id')
