@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
-  MAX_SAMPLES, PROXY_MAX_EDGE, requestSchemas, isMethod,
+  MAX_SAMPLES, requestSchemas, isMethod,
   type AppInfo, type EventMap, type EventName, type FileRef, type InpaintParams, type Method,
   type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
@@ -16,11 +16,9 @@ import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
 import { HistoryRepository } from './history/repository';
 import { BlobStore, writeFileAtomic } from './history/store';
-import { pasteImage } from './imaging/composite';
-import { checkFileName, decodeImage, encodeLikeSource, encodeRaw, extensionOf, makeProxy, probeImage, type EncodedOutput, type ImageProbe, type RawImage } from './imaging/io';
+import { exportName, VersionPixels, type LoadedVersion } from './history/version-pixels';
+import { checkFileName, decodeImage, encodeRaw, probeImage, type EncodedOutput } from './imaging/io';
 import { checkMaskUsable, decodeMask } from './pipeline/mask-input';
-import { readMaskFile } from './batch/batch-mask';
-import { DEFAULT_TYPES } from './batch/scan';
 import { runInpaint } from './pipeline/inpaint';
 import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
 import { ModelCatalog, modelRoots, PHOTO_MODEL_ID } from './inference/catalog';
@@ -28,7 +26,7 @@ import { summarise } from './inference/models';
 import { BatchManager } from './batch/manager';
 import { BatchRepository } from './history/batch-repository';
 import { AllowedFolders } from './batch/allowed-folders';
-import { batchJobView } from './batch/views';
+import { BatchEndpoints } from './batch/batch-endpoints';
 import { SegmentationEngine } from './segmentation/engine';
 import { segmentImage } from './segmentation/cli';
 import { toRgb8 } from './segmentation/image';
@@ -69,7 +67,6 @@ interface Job {
   readonly done: Promise<void>;
 }
 
-interface LoadedVersion { readonly versionId: number; readonly source: Uint8Array; readonly probe: ImageProbe; readonly image: RawImage }
 
 type Listener = (event: StudioEvent) => void;
 
@@ -77,27 +74,34 @@ export class StudioService {
   readonly repo: HistoryRepository;
   private readonly db: Db;
   private readonly store: BlobStore;
-  private readonly cacheDir: string;
   private readonly listeners = new Set<Listener>();
   private readonly jobs = new Map<string, Job>();
   private queue: Promise<void> = Promise.resolve();
-  private versionCache: LoadedVersion | null = null;
+  private readonly pixels: VersionPixels;
   readonly models: ModelCatalog;
   readonly batch: BatchManager;
   private readonly batchRepo: BatchRepository;
   readonly allowedFolders: AllowedFolders;
+  private readonly batchEndpoints: BatchEndpoints;
 
   constructor(readonly options: ServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true });
     this.db = openDatabase(path.join(options.dataDir, 'history.sqlite'));
     this.repo = new HistoryRepository(this.db);
     this.store = new BlobStore(path.join(options.dataDir, 'store'));
-    this.cacheDir = path.join(options.dataDir, 'cache');
+    this.pixels = new VersionPixels(this.repo, this.store, path.join(options.dataDir, 'cache'));
     this.repo.failInterruptedRuns();
     this.models = new ModelCatalog(options.modelRoots ?? modelRoots(packageRoot(), options.dataDir));
     this.batchRepo = new BatchRepository(this.db);
     this.batch = new BatchManager(this.batchRepo, (id) => this.models.load(id));
     this.allowedFolders = new AllowedFolders(options.batchRoots ?? []);
+    this.batchEndpoints = new BatchEndpoints({
+      repo: this.batchRepo, manager: this.batch, folders: this.allowedFolders, store: this.store, dataDir: options.dataDir,
+      ...(options.host?.pickFolder ? { pickFolder: options.host.pickFolder } : {}),
+      resolveParams: (p) => this.resolveParams(p),
+      emit: (payload) => this.emit('batch.progress', payload),
+      onBug: (err) => (this.options.onBug ?? defaultBugReport)(err),
+    });
   }
 
   /** Resolves a batch's fill parameters the way single fills do. */
@@ -183,36 +187,9 @@ export class StudioService {
         });
         return { mask: result.png, coverage: result.coverage, layers: result.layers.map((l) => ({ label: l.label, score: l.score, box: l.box })) };
       }
-      case 'batch.folders': return this.allowedFolders.browse((req as ParsedRequestOf<'batch.folders'>).path);
-      case 'batch.pickFolder': {
-        if (!this.options.host?.pickFolder) throw new StudioError('NOT_AVAILABLE', 'the folder dialog exists only in the desktop app; start browser mode with --allow-dir <folder>');
-        const picked = await this.options.host.pickFolder();
-        return picked === null ? null : { path: this.allowedFolders.add(picked) };
-      }
-      case 'batch.start': return this.startBatch(req as ParsedRequestOf<'batch.start'>);
-      case 'batch.pause': {
-        const jobId = (req as ParsedRequestOf<'batch.pause'>).jobId;
-        this.batch.pause(jobId);
-        await this.batchRuns.get(jobId)?.catch(() => undefined);
-        return batchJobView(this.batchRepo, jobId, false);
-      }
-      case 'batch.resume': {
-        const jobId = (req as ParsedRequestOf<'batch.resume'>).jobId;
-        const job = this.batchRepo.job(jobId);
-        await this.allowedFolders.check(job.inputDir, 'the input folder');
-        await this.allowedFolders.check(job.outputDir, 'the output folder', false);
-        this.runBatchInBackground(jobId);
-        return batchJobView(this.batchRepo, jobId, true);
-      }
-      case 'batch.cancel': {
-        const jobId = (req as ParsedRequestOf<'batch.cancel'>).jobId;
-        this.batch.cancel(jobId);
-        await this.batchRuns.get(jobId)?.catch(() => undefined);
-        return batchJobView(this.batchRepo, jobId, false);
-      }
-      case 'batch.list': return this.batchRepo.jobs().map((j) => batchJobView(this.batchRepo, j.id, this.batchRuns.has(j.id)));
-      case 'batch.items': return this.batchRepo.items((req as ParsedRequestOf<'batch.items'>).jobId)
-        .map((i) => ({ relPath: i.relPath, status: i.status, attempts: i.attempts, error: i.error, millis: i.millis }));
+      case 'batch.folders': case 'batch.pickFolder': case 'batch.start': case 'batch.pause':
+      case 'batch.resume': case 'batch.cancel': case 'batch.list': case 'batch.items':
+        return this.batchEndpoints.handle(method, req as never);
       case 'masks.clearDraft': {
         const r = req as ParsedRequestOf<'masks.clearDraft'>;
         const had = this.repo.maskDraft(r.projectId) !== null;
@@ -294,75 +271,20 @@ export class StudioService {
 
   // --------------------------------------------------------------- pixels
 
-  /** Pixels of a version: the original with every applied sample crop pasted in order. */
-  async loadVersion(versionId: number): Promise<LoadedVersion> {
-    if (this.versionCache?.versionId === versionId) return this.versionCache;
-    const chain = this.repo.versionChain(versionId);
-    const image = this.repo.imageOfProject(chain[0]!.projectId);
-    const source = await this.store.get(image.contentHash);
-    const decoded = await decodeImage(source, image.fileName);
-    for (const v of chain.slice(1)) {
-      if (v.sampleId === null) continue;
-      const s = this.repo.sample(v.sampleId);
-      const crop = await decodeImage(await this.store.get(s.contentHash), `sample ${s.id}`);
-      pasteImage(decoded.image, crop.image, s.x, s.y);
-    }
-    const loaded = { versionId, source, probe: decoded.probe, image: decoded.image };
-    this.versionCache = loaded;
-    return loaded;
+  loadVersion(versionId: number): Promise<LoadedVersion> {
+    return this.pixels.load(versionId);
   }
 
-  /** The full photo as it looks with sample `index` of `runId` applied. */
-  async renderSample(runId: number, index: number, format?: EncodedOutput['format']): Promise<EncodedOutput> {
-    const run = this.repo.run(runId);
-    const sample = this.repo.sampleOfRun(runId, index);
-    const base = await this.loadVersion(run.baseVersionId);
-    const image = copyImage(base.image);
-    const crop = await decodeImage(await this.store.get(sample.contentHash), `sample ${sample.id}`);
-    pasteImage(image, crop.image, sample.x, sample.y);
-    return encodeLikeSource(base.source, base.probe, image, format ? { format } : {});
+  renderSample(runId: number, index: number, format?: EncodedOutput['format']): Promise<EncodedOutput> {
+    return this.pixels.renderSample(runId, index, format);
   }
 
-  async renderVersion(versionId: number): Promise<EncodedOutput> {
-    const v = await this.loadVersion(versionId);
-    return encodeLikeSource(v.source, v.probe, v.image);
+  renderVersion(versionId: number): Promise<EncodedOutput> {
+    return this.pixels.renderVersion(versionId);
   }
 
-  /** Serves the file behind a FileRef (display proxies and full exports). */
-  async readFile(ref: FileRef): Promise<{ bytes: Uint8Array; mime: string; fileName: string | null }> {
-    switch (ref.kind) {
-      case 'version-proxy': return this.cached(`version-${ref.id}`, async () => {
-        const v = await this.loadVersion(ref.id);
-        return makeProxy(v.source, v.probe, v.image, PROXY_MAX_EDGE);
-      });
-      case 'sample-proxy': return this.cached(`sample-${ref.id}`, async () => {
-        const s = this.repo.sample(ref.id);
-        const run = this.repo.run(s.runId);
-        const base = await this.loadVersion(run.baseVersionId);
-        const image = copyImage(base.image);
-        pasteImage(image, (await decodeImage(await this.store.get(s.contentHash))).image, s.x, s.y);
-        return makeProxy(base.source, base.probe, image, PROXY_MAX_EDGE);
-      });
-      case 'version-full': {
-        const version = this.repo.version(ref.id);
-        const image = this.repo.imageOfProject(version.projectId);
-        const out = await this.renderVersion(ref.id);
-        return { bytes: out.bytes, mime: `image/${out.format}`, fileName: exportName(image.fileName, version.id, out.format) };
-      }
-    }
-  }
-
-  private async cached(key: string, make: () => Promise<{ bytes: Uint8Array; mime: string }>): Promise<{ bytes: Uint8Array; mime: string; fileName: null }> {
-    const file = path.join(this.cacheDir, key);
-    try {
-      const [bytes, mime] = await Promise.all([fs.readFile(file), fs.readFile(`${file}.mime`, 'utf8')]);
-      return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length), mime, fileName: null };
-    } catch {
-      const made = await make();
-      await writeFileAtomic(`${file}.mime`, new TextEncoder().encode(made.mime));
-      await writeFileAtomic(file, made.bytes);
-      return { ...made, fileName: null };
-    }
+  readFile(ref: FileRef): Promise<{ bytes: Uint8Array; mime: string; fileName: string | null }> {
+    return this.pixels.readFile(ref);
   }
 
   private async exportVersion(versionId: number): Promise<ResponseOf<'versions.export'>> {
@@ -381,39 +303,7 @@ export class StudioService {
     return { savedTo: target, file };
   }
 
-  // ---------------------------------------------------------------- batch
-
-  private readonly batchRuns = new Map<number, Promise<void>>();
   private segmentation: SegmentationEngine | null = null;
-
-  private async startBatch(r: ParsedRequestOf<'batch.start'>): Promise<ResponseOf<'batch.start'>> {
-    const inputDir = await this.allowedFolders.check(r.inputDir, 'the input folder');
-    const outputDir = await this.allowedFolders.check(r.outputDir, 'the output folder', false);
-    await readMaskFile(r.mask, 'the batch mask');
-    const maskFile = path.join(this.options.dataDir, 'batch-masks', `${await this.store.put(r.mask)}.png`);
-    await writeFileAtomic(maskFile, r.mask);
-    const params = await this.resolveParams({ ...r.params, samples: 1 });
-    const { jobId } = await this.batch.create(inputDir, outputDir, {
-      mask: { kind: 'mask', file: maskFile, fit: r.maskFit }, params, recursive: r.recursive, types: [...DEFAULT_TYPES],
-      overwrite: r.overwrite, suffix: r.suffix, format: 'keep', quality: 95, contactSheet: true,
-    }, false);
-    this.runBatchInBackground(jobId);
-    return batchJobView(this.batchRepo, jobId, true);
-  }
-
-  private runBatchInBackground(jobId: number): void {
-    if (this.batchRuns.has(jobId)) return;
-    const run = this.batch.run(jobId, (o) => {
-      this.emit('batch.progress', { job: batchJobView(this.batchRepo, jobId, true), last: { relPath: o.item.relPath, status: o.status, reason: o.reason } });
-    }).then(() => {
-      this.batchRuns.delete(jobId);
-      this.emit('batch.progress', { job: batchJobView(this.batchRepo, jobId, false), last: null });
-    }, (err: unknown) => {
-      this.batchRuns.delete(jobId);
-      (this.options.onBug ?? defaultBugReport)(err);
-    });
-    this.batchRuns.set(jobId, run);
-  }
 
   // ----------------------------------------------------------------- jobs
 
@@ -518,20 +408,10 @@ export class StudioService {
 
   async close(): Promise<void> {
     for (const job of this.jobs.values()) job.abort.abort();
-    for (const jobId of this.batchRuns.keys()) this.batch.pause(jobId);
-    await Promise.all([...this.batchRuns.values()].map((r) => r.catch(() => undefined)));
+    await this.batchEndpoints.pauseAll();
     await this.queue.catch(() => undefined);
     await this.models.close();
     await this.segmentation?.close();
     this.db.close();
   }
 }
-
-function copyImage(image: RawImage): RawImage {
-  return { ...image, data: image.data.slice() };
-}
-
-export function exportName(fileName: string, versionId: number, format: EncodedOutput['format']): string {
-  return `${path.parse(fileName).name}-v${versionId}.${extensionOf(format)}`;
-}
-
