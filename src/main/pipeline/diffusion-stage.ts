@@ -94,7 +94,22 @@ export interface DiffusionStageOptions {
   readonly onStep?: (step: number, total: number) => void;
   /** Called with the x₀ prediction of every sample as 8-bit RGB at working resolution. */
   readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
+  /** Replaces the sampler (benchmarks swap in the PyTorch reference); default: our TypeScript sampler on the ONNX model. */
+  readonly sampleWorking?: WorkingSampler;
 }
+
+/** One batched sampling run at working resolution: [N, 3, h, w] in, [N, 3, h, w] out, in [-1, 1]. */
+export interface WorkingTask {
+  readonly source: Float32Array;
+  readonly mask: Float32Array;
+  readonly shape: Shape;
+  readonly steps: number;
+  readonly seed: number;
+  readonly sampler: SamplerName;
+  readonly conditional: boolean;
+  readonly strength: number | null;
+}
+export type WorkingSampler = (task: WorkingTask) => Promise<Float32Array>;
 
 export interface DiffusionStageResult {
   readonly crop: Rect;
@@ -122,7 +137,9 @@ export async function runDiffusionStage(image8: Uint8Array, width: number, heigh
   const shape: Shape = [n, 3, h, w];
   const steps = Math.min(o.steps, m.schedule.timesteps);
   const diffusion = o.model.diffusion.respaced(String(steps));
-  const x = await sample({
+  const x = o.sampleWorking
+    ? await o.sampleWorking({ source, mask: maskN, shape, steps, seed: o.seed, sampler: o.sampler, conditional, strength: o.strength })
+    : await sample({
     diffusion, denoise: o.model.denoise, noise: new SeededNoise(o.seed, shape), shape,
     method: o.sampler, task: { source, mask: maskN }, conditioning: conditional ? 'palette' : 'replace',
     ...(o.strength !== null && o.strength < 1 ? { strength: o.strength } : {}),

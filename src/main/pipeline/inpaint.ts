@@ -11,6 +11,7 @@ import { blendRegion } from '../imaging/composite';
 import { toEightBit, type RawImage } from '../imaging/io';
 import type { LoadedModel } from '../inference/models';
 import { fillSamples, sampleSeed } from './methods';
+import type { WorkingSampler } from './diffusion-stage';
 
 export interface InpaintSample {
   readonly index: number;
@@ -34,6 +35,7 @@ export interface InpaintInput {
   /** Fraction of the whole job, 0..1. */
   readonly onProgress?: (fraction: number) => void;
   readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
+  readonly sampleWorking?: WorkingSampler;
   /** Called as each sample finishes, so callers can store and show it at once. */
   readonly onSample?: (s: InpaintSample) => Promise<void> | void;
 }
@@ -60,6 +62,7 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
     ...(input.signal ? { signal: input.signal } : {}),
     onProgress: (f) => input.onProgress?.(f),
     ...(input.onPreview ? { onPreview: input.onPreview } : {}),
+    ...(input.sampleWorking ? { sampleWorking: input.sampleWorking } : {}),
   })) {
     const crop = blendRegion(image, fill, region, weights);
     const sample: InpaintSample = { index, seed: sampleSeed(params.seed, index), region, crop, millis: Math.round(performance.now() - started) };

@@ -14,7 +14,7 @@ import type { RawImage } from '../imaging/io';
 import type { LoadedModel } from '../inference/models';
 import { runPatchMatchInWorker } from '../imaging/patchmatch/worker-client';
 import type { PixelImage } from '../imaging/patchmatch/types';
-import { runDiffusionStage, type DiffusionStageResult } from './diffusion-stage';
+import { runDiffusionStage, type DiffusionStageResult, type WorkingSampler } from './diffusion-stage';
 import { holeGroups } from './holes';
 
 export interface FillRequest {
@@ -31,6 +31,8 @@ export interface FillRequest {
   readonly signal?: AbortSignal;
   /** Fraction of the whole fill (all samples), 0..1. */
   readonly onProgress: (fraction: number) => void;
+  /** Replaces the diffusion sampler (benchmarks); default: TypeScript on ONNX Runtime. */
+  readonly sampleWorking?: WorkingSampler;
   /** Diffusion: x₀ previews per sample (RGB, working resolution). */
   readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
 }
@@ -109,6 +111,7 @@ export async function* fillSamples(req: FillRequest): AsyncGenerator<RawImage> {
       ...(req.signal ? { signal: req.signal } : {}),
       onStep: (step, total) => req.onProgress(diffusionShare * ((h + step / total) / holes.length)),
       ...(req.onPreview && h === 0 ? { onPreview: req.onPreview } : {}),
+      ...(req.sampleWorking ? { sampleWorking: req.sampleWorking } : {}),
     }));
   }
   for (let i = 0; i < n; i++) {
