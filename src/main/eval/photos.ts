@@ -58,6 +58,18 @@ export async function collectPhotos(inputs: readonly string[]): Promise<string[]
   return unique;
 }
 
+/**
+ * A readable name: the file's stem, or for wallpaper-style paths whose stem
+ * is only a resolution (`EveningGlow/contents/images/2560x1600.jpg`) the
+ * nearest folder that names the picture.
+ */
+export function photoDisplayName(file: string): string {
+  const stem = path.parse(file).name;
+  if (!/^\d+x\d+$/.test(stem)) return stem;
+  const parts = path.resolve(file).split(path.sep).slice(0, -1).reverse();
+  return parts.find((p) => p && !['images', 'contents'].includes(p.toLowerCase())) ?? stem;
+}
+
 export interface LoadedPhoto {
   readonly file: string;
   /** File name without extension, made unique by the caller. */
@@ -86,7 +98,7 @@ export async function loadPhoto(file: string, maxSize: number): Promise<LoadedPh
   const swap = (meta.orientation ?? 1) >= 5;
   return {
     file,
-    name: path.parse(file).name,
+    name: photoDisplayName(file),
     originalWidth: (swap ? meta.height : meta.width) ?? info.width,
     originalHeight: (swap ? meta.width : meta.height) ?? info.height,
     image: { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) },

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, promises as fs, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,13 +10,8 @@ import type { EvalRun } from './report';
 import { runEval } from './runner';
 import { texturedImage } from './testImages';
 
-const hasPython = (() => {
-  try {
-    return existsSync('/usr/bin/python3') && require('node:child_process').spawnSync('/usr/bin/python3', ['-c', 'import cv2, skimage']).status === 0;
-  } catch {
-    return false;
-  }
-})();
+// The classical baselines need Debian's python3-opencv and python3-skimage; without them those rows carry the reason instead.
+const hasPython = existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import cv2, skimage']).status === 0;
 
 describe('expandMethods', () => {
   it('expands diffusion to every installed model, keeps order, and always starts with the original', () => {

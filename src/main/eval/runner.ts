@@ -118,7 +118,8 @@ export async function runEval(o: EvalOptions): Promise<EvalRun> {
   for (const root of roots) {
     const r = await listModels(root);
     for (const m of r.models) if (m.manifest.channels === 3 && !installed.some((i) => i.manifest.id === m.manifest.id)) installed.push(m);
-    notes.push(...r.problems.map((p) => `model problem: ${p}`));
+    // Segmentation models share models/ but are not diffusion manifests; only diffusion-looking problems matter here.
+    notes.push(...r.problems.filter((p) => !/kind: Invalid option/.test(p)).map((p) => `model problem: ${p}`));
   }
   const specs = expandMethods(o.methods, installed.map((m) => m.manifest.id));
   if (o.methods.some((m) => m.startsWith('diffusion')) && !specs.some((s) => s.kind === 'diffusion' || s.kind === 'diffusion-raw')) {

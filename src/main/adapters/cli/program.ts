@@ -17,6 +17,7 @@ import { APP_VERSION } from '../../version';
 import { runDoctor, runModels } from './doctor';
 import { registerBatchCommand } from './batch-command';
 import { registerSegmentCommand } from './segment-command';
+import { registerEvalCommand } from '../../eval/command';
 
 function intArg(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -141,6 +142,7 @@ export function buildProgram(): Command {
 
   registerBatchCommand(program);
   registerSegmentCommand(program);
+  registerEvalCommand(program);
 
   program.command('models')
     .description('list the installed diffusion models (app models/ folder and <data-dir>/models)')
