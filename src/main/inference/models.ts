@@ -52,7 +52,9 @@ export async function listModels(root: string): Promise<{ models: InstalledModel
   for (const name of names) {
     try {
       // Segmentation models live beside the diffusion models; their own engine lists them.
-      const kind = await fs.readFile(path.join(root, name, 'manifest.json'), 'utf8').then((t) => (JSON.parse(t) as { kind?: unknown }).kind, () => undefined);
+      const kind = await fs.readFile(path.join(root, name, 'manifest.json'), 'utf8').then((t) => {
+        try { return (JSON.parse(t) as { kind?: unknown }).kind; } catch { return undefined; } // readManifest reports it
+      }, () => undefined);
       if (typeof kind === 'string' && !DIFFUSION_KINDS.has(kind)) continue;
       const manifest = await readManifest(path.join(root, name));
       if (manifest.id !== name) throw new StudioError('MODEL_INVALID', `${name}/manifest.json says its id is "${manifest.id}"; the folder must be named after the id`);
