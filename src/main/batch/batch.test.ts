@@ -107,7 +107,7 @@ describe('a killed batch resumes without redoing or corrupting anything', () => 
   it('survives kill -9 mid-job', async () => {
     const input = path.join(root, 'crash');
     mkdirSync(input);
-    const w = 360, h = 240, n = 24;
+    const w = 360, h = 240, n = 32;
     for (let i = 0; i < n; i++) {
       await sharp(scene(w, h, i), { raw: { width: w, height: h, channels: 3 } }).png().toFile(path.join(input, `frame-${String(i).padStart(3, '0')}.png`));
     }
