@@ -161,7 +161,7 @@ describe.sequential('first fill in browser mode', () => {
     await page.screenshot({ path: SCREENSHOT });
 
     // The sample can be viewed large on the canvas (mask hidden, painting off) and back.
-    await result.getByRole('button', { name: 'View large' }).click();
+    await result.getByRole('button', { name: 'View large' }).first().click();
     await expect.poll(async () => (await page.locator('.stage-badge').count())).toBe(1);
     await stage.and(page.locator('[data-ready="true"]')).waitFor();
     await result.getByRole('button', { name: 'Show mask' }).click();

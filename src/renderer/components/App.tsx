@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import type { StudioApi } from '../../shared/api';
+import type { MaskRaster } from '../mask/tiledMask';
 import type { ToolPrefs } from '../state/editorState';
 import { useFileDrop } from '../hooks/useFileDrop';
 import { useGlobalErrors } from '../hooks/useGlobalErrors';
@@ -18,6 +19,7 @@ export function App({ api }: { readonly api: StudioApi }) {
   const dragging = useFileDrop(actions.importFile);
   const [params, setParam] = useFillParams(state.info);
   const toolPrefs = useRef<ToolPrefs | null>(null);
+  const runMasks = useRef(new Map<number, MaskRaster>());
   const [batchOpen, setBatchOpen] = useState(false);
   return (
     <ApiContext.Provider value={api}>
@@ -27,7 +29,7 @@ export function App({ api }: { readonly api: StudioApi }) {
           <BatchScreen api={api} info={state.info} onBack={() => setBatchOpen(false)} onError={actions.reportError} />
         ) : state.project && state.baseVersionId !== null ? (
           <EditorScreen key={`${state.project.project.id}:${state.baseVersionId}`} state={state} actions={actions}
-            versionId={state.baseVersionId} params={params} onParams={setParam} toolPrefs={toolPrefs} />
+            versionId={state.baseVersionId} params={params} onParams={setParam} toolPrefs={toolPrefs} runMasks={runMasks} />
         ) : (
           <StartScreen
             info={state.info}

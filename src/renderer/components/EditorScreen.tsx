@@ -1,24 +1,37 @@
 /**
- * One version of one project: the mask editor in the middle, the fill,
- * result, versions and export panels beside it. Keyed by the base version,
- * so a new version starts with a fresh mask and history.
+ * One version of one project: the mask editor (stage, tools, mask panel),
+ * the fill parameters, the gallery of the current run with its comparisons,
+ * and the history. Keyed by the base version, so a new version starts with a
+ * fresh mask and history (or the draft saved for it).
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type RefObject } from 'react';
+import type { SampleSummary } from '../../shared/api';
+import { nearbySeedBase } from '../gallery/seeds';
 import { imageSize as toImageSize } from '../geometry/coords';
+import { useEdgePreview } from '../hooks/useEdgePreview';
 import { useEditorShortcuts } from '../hooks/useEditorShortcuts';
+import { useFillEstimate } from '../hooks/useFillEstimate';
+import { useMaskDraft } from '../hooks/useMaskDraft';
+import type { StageEdit } from '../hooks/useToolRunner';
 import { canRedo, canUndo } from '../mask/maskHistory';
-import { isMaskEmpty } from '../mask/tiledMask';
-import { initialEditorState, updateEditor, type ToolPrefs } from '../state/editorState';
-import type { EditorCommand } from '../state/keymap';
+import { encodeMaskPng } from '../mask/maskPng';
+import { decodeMaskPng, downloadBytes } from '../mask/maskPngDecode';
+import { overlayGridFor } from '../mask/overlay';
+import { isMaskEmpty, type MaskRaster } from '../mask/tiledMask';
+import { initialEditorState, rgbOf, updateEditor, type EditorInput, type ToolPrefs } from '../state/editorState';
 import type { FillParams, FillParamsInput } from '../state/fillParams';
-import { resultSamples, type StudioState } from '../state/studioState';
+import type { EditorCommand } from '../state/keymap';
+import { resultRun, resultSamples, type StudioState } from '../state/studioState';
 import type { StudioActions } from '../state/useStudio';
 import { toolById } from '../tools/registry';
 import { useApi } from './ApiContext';
+import { CompareView } from './CompareView';
 import { ExportPanel } from './ExportPanel';
 import { FillPanel } from './FillPanel';
+import { Gallery, type CompareRequest } from './Gallery';
+import { HelpOverlay } from './HelpOverlay';
+import { MaskPanel } from './MaskPanel';
 import { MaskStage, type StageControl } from './MaskStage';
-import { ResultView } from './ResultView';
 import { Toolbar } from './Toolbar';
 import { VersionList } from './VersionList';
 
@@ -30,23 +43,51 @@ interface Props {
   readonly onParams: (input: FillParamsInput) => void;
   /** Survives this screen being remounted for another version. */
   readonly toolPrefs: RefObject<ToolPrefs | null>;
+  /** The mask each run of this session was made with (for "more like this" and the heatmap). */
+  readonly runMasks: RefObject<Map<number, MaskRaster>>;
 }
 
-export function EditorScreen({ state, actions, versionId, params, onParams, toolPrefs }: Props) {
+const KEEP_RUN_MASKS = 8;
+
+function editFor(edit: StageEdit): EditorInput {
+  switch (edit.type) {
+    case 'stroke': return { type: 'commitStroke', stroke: edit.stroke };
+    case 'polygon': return { type: 'commitPolygon', tool: edit.tool, points: edit.points, mode: edit.mode };
+    case 'bucket': return { type: 'bucket', point: edit.point, mode: edit.mode };
+  }
+}
+
+export function EditorScreen({ state, actions, versionId, params, onParams, toolPrefs, runMasks }: Props) {
   const api = useApi();
   const project = state.project!;
+  const projectId = project.project.id;
   const { width, height } = project.image;
   const [editor, dispatch] = useReducer(updateEditor, undefined, () => initialEditorState(width, height, toolPrefs.current));
   useEffect(() => {
-    toolPrefs.current = { tool: editor.tool, radius: editor.radius };
-  }, [toolPrefs, editor.tool, editor.radius]);
+    toolPrefs.current = { tool: editor.tool, radius: editor.radius, overlay: editor.overlay };
+  }, [toolPrefs, editor.tool, editor.radius, editor.overlay]);
   const [previewId, setPreviewId] = useState<number | null>(null);
+  const [help, setHelp] = useState(false);
+  const [grow, setGrow] = useState(0);
+  const [featherPreview, setFeatherPreview] = useState(false);
+  const [featherFocus, setFeatherFocus] = useState(false);
+  const [compare, setCompare] = useState<CompareRequest | null>(null);
+  const [picked, setPicked] = useState<readonly number[]>([]);
   const stage = useRef<StageControl>(null);
   const size = useMemo(() => toImageSize(width, height), [width, height]);
+  const grid = useMemo(() => overlayGridFor(size), [size]);
   const mask = editor.history.present;
   const empty = isMaskEmpty(mask);
+  const rgb = useMemo(() => rgbOf(editor.overlay.colour), [editor.overlay.colour]);
+
+  const restore = useCallback((m: MaskRaster) => dispatch({ type: 'restoreDraft', mask: m }), []);
+  const draft = useMaskDraft(api, projectId, versionId, width, height, mask, restore, actions.reportError);
+  const estimate = useFillEstimate(api, projectId, mask, params, state.job === null);
+  const showEdges = grow !== 0 || featherPreview || featherFocus;
+  const edgeCanvas = useEdgePreview(mask, grid, showEdges && !empty ? { grow, feather: featherPreview || featherFocus ? params.feather : 0 } : null, rgb);
 
   useEditorShortcuts((command: EditorCommand) => {
+    if (help && command !== 'help' && command !== 'cancelStroke') return;
     switch (command) {
       case 'undo': return dispatch({ type: 'undo' });
       case 'redo': return dispatch({ type: 'redo' });
@@ -54,14 +95,55 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
       case 'brushLarger': return dispatch({ type: 'stepRadius', direction: 1 });
       case 'toolBrush': return dispatch({ type: 'selectTool', tool: 'brush' });
       case 'toolEraser': return dispatch({ type: 'selectTool', tool: 'eraser' });
-      case 'cancelStroke': return stage.current?.cancelStroke();
+      case 'toolLasso': return dispatch({ type: 'selectTool', tool: 'lasso' });
+      case 'toolRectangle': return dispatch({ type: 'selectTool', tool: 'rectangle' });
+      case 'toolBucket': return dispatch({ type: 'selectTool', tool: 'bucket' });
+      case 'invert': return dispatch({ type: 'invert' });
+      case 'closePolygon': return stage.current?.closePolygon();
+      case 'removeLastPoint': return stage.current?.removeLastPoint();
+      case 'viewFit': return stage.current?.fit();
+      case 'viewActual': return stage.current?.actualPixels();
+      case 'help': return setHelp((h) => !h);
+      case 'cancelStroke':
+        if (help) return setHelp(false);
+        return stage.current?.cancelStroke();
     }
   });
 
   const onImageError = useCallback((message: string) => actions.reportError(new Error(message)), [actions]);
   const result = state.result;
   const samples = resultSamples(state);
+  const run = resultRun(state);
   const preview = result && samples.some((s) => s.id === previewId) ? previewId : null;
+  const rememberMask = (runId: number, m: MaskRaster): void => {
+    const map = runMasks.current;
+    map.set(runId, m);
+    while (map.size > KEEP_RUN_MASKS) map.delete(map.keys().next().value!);
+  };
+
+  const fill = (): void => {
+    const sent = mask;
+    actions.fill(versionId, sent, params, (runId) => rememberMask(runId, sent));
+  };
+  const moreLikeThis = (s: SampleSummary): void => {
+    if (!run) return;
+    const m = runMasks.current.get(run.id) ?? (empty ? null : mask);
+    if (!m) return;
+    const used = new Set(project.runs.flatMap((r) => r.samples.map((x) => x.seed)));
+    const p = run.params;
+    const next: FillParams = {
+      method: p.method, model: p.model, sampler: p.sampler, steps: p.steps, strength: p.strength,
+      samples: p.samples, feather: p.feather, seed: nearbySeedBase(s.seed, p.samples, used),
+    };
+    actions.fill(run.baseVersionId, m, next, (runId) => rememberMask(runId, m));
+  };
+  const saveMask = (): void => {
+    encodeMaskPng(mask).then((png) => downloadBytes(png, `${project.image.fileName.replace(/\.[^.]+$/, '')}-mask.png`), actions.reportError);
+  };
+  const loadMask = (file: File): void => {
+    decodeMaskPng(file, width, height).then((m) => dispatch({ type: 'loadMask', mask: m }), actions.reportError);
+  };
+  const expected = run?.params.samples ?? (state.job ? params.samples : samples.length);
 
   return (
     <div className="editor">
@@ -74,53 +156,109 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
           radius={editor.radius}
           canUndo={canUndo(editor.history)}
           canRedo={canRedo(editor.history)}
-          maskEmpty={empty}
+          undoName={editor.history.past.at(-1)?.name ?? null}
+          redoName={editor.history.future.at(-1)?.name ?? null}
           onTool={(tool) => dispatch({ type: 'selectTool', tool })}
           onRadius={(radius) => dispatch({ type: 'setRadius', radius })}
           onUndo={() => dispatch({ type: 'undo' })}
           onRedo={() => dispatch({ type: 'redo' })}
-          onClear={() => dispatch({ type: 'clearMask' })}
+          onFit={() => stage.current?.fit()}
+          onActualPixels={() => stage.current?.actualPixels()}
+          onHelp={() => setHelp(true)}
         />
       </header>
       <div className="workspace">
-        <MaskStage
-          control={stage}
-          imageUrl={api.fileUrl(preview !== null ? { kind: 'sample-proxy', id: preview } : { kind: 'version-proxy', id: versionId })}
-          editable={preview === null}
-          imageSize={size}
-          mask={mask}
-          tool={toolById(editor.tool)}
-          radius={editor.radius}
-          onStroke={(stroke) => dispatch({ type: 'commitStroke', stroke })}
-          onImageError={onImageError}
-        />
+        <div className="main-column">
+          <MaskStage
+            control={stage}
+            imageUrl={api.fileUrl(preview !== null ? { kind: 'sample-proxy', id: preview } : { kind: 'version-proxy', id: versionId })}
+            editable={preview === null}
+            imageSize={size}
+            grid={grid}
+            mask={mask}
+            tool={toolById(editor.tool)}
+            radius={editor.radius}
+            overlayRgb={rgb}
+            overlayOpacity={editor.overlay.opacity}
+            edgePreview={edgeCanvas}
+            onEdit={(edit) => dispatch(editFor(edit))}
+            onImageError={onImageError}
+          />
+          {result && (
+            <Gallery
+              info={state.info}
+              runId={result.runId}
+              run={run}
+              samples={samples}
+              expected={expected}
+              finished={result.finished}
+              running={state.job !== null && state.job.runId === result.runId}
+              cancelling={state.job?.cancelling ?? false}
+              preview={state.preview}
+              imageWidth={width}
+              imageHeight={height}
+              busy={state.busy === 'applying'}
+              previewId={preview}
+              selected={picked}
+              canMoreLikeThis={!!run && (runMasks.current.has(run.id) || !empty)}
+              onSelect={(id) => setPicked((p) => (p.includes(id) ? p.filter((x) => x !== id) : [...p, id].slice(-2)))}
+              onPreview={setPreviewId}
+              onCompare={setCompare}
+              onMoreLikeThis={moreLikeThis}
+              onApply={actions.applySample}
+              onCancel={actions.cancelFill}
+              onDiscard={actions.dismissResult}
+            />
+          )}
+        </div>
         <aside className="sidebar">
+          <MaskPanel
+            empty={empty}
+            overlay={editor.overlay}
+            grow={grow}
+            featherPreview={featherPreview}
+            draft={draft}
+            onGrowPreview={setGrow}
+            onGrowApply={() => { dispatch({ type: 'growShrink', radius: grow }); setGrow(0); }}
+            onFeatherPreview={setFeatherPreview}
+            onInvert={() => dispatch({ type: 'invert' })}
+            onClear={() => dispatch({ type: 'clearMask' })}
+            onOverlay={(overlay) => dispatch({ type: 'setOverlay', overlay })}
+            onSave={saveMask}
+            onLoad={loadMask}
+          />
           <FillPanel
             info={state.info}
             params={params}
             job={state.job}
             maskEmpty={empty}
+            estimate={estimate}
             onParams={onParams}
-            onFill={() => actions.fill(versionId, mask, params)}
+            onFeatherFocus={setFeatherFocus}
+            onFill={fill}
             onCancel={actions.cancelFill}
           />
-          {result && (
-            <ResultView
-              runId={result.runId}
-              samples={samples}
-              previewId={preview}
-              onPreview={setPreviewId}
-              finished={result.finished}
-              busy={state.busy === 'applying'}
-              onApply={actions.applySample}
-              onDiscard={actions.dismissResult}
-            />
-          )}
-          <VersionList project={project} baseVersionId={versionId} onSelect={actions.selectVersion} />
+          <VersionList project={project} baseVersionId={versionId} openRunId={result?.runId ?? null} busy={state.busy !== null}
+            onSelect={actions.selectVersion} onRevert={actions.revertVersion} onOpenRun={actions.openRun} />
           <ExportPanel versionId={versionId} image={project.image} canSaveDialog={state.info?.mode === 'electron'}
             busy={state.busy === 'exporting'} onExport={actions.exportVersion} />
         </aside>
       </div>
+      {help && <HelpOverlay onClose={() => setHelp(false)} />}
+      {compare && run && (
+        <CompareView
+          request={compare}
+          samples={samples}
+          originalUrl={api.fileUrl({ kind: 'version-proxy', id: run.baseVersionId })}
+          urlOf={(id) => api.fileUrl({ kind: 'sample-proxy', id })}
+          imageWidth={width}
+          imageHeight={height}
+          lossyProxy={project.image.format === 'jpeg' || project.image.format === 'webp'}
+          mask={runMasks.current.get(run.id) ?? null}
+          onChange={setCompare}
+          onClose={() => setCompare(null)}
+        />
+      )}
     </div>
   );
 }

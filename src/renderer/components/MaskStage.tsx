@@ -1,143 +1,216 @@
 /**
- * The photo (display proxy) and the mask overlay on a Konva stage that fits
- * its container. Pointer input is converted to image pixels here, fed to the
- * brush state machine, and its effects are carried out: live preview on the
- * screen-resolution overlay, or a finished stroke handed to the editor.
+ * The photo (display proxy) and the mask overlay on a Konva stage with zoom
+ * and pan. Pointer input is converted to image pixels here (through
+ * geometry/coords only) and handed to the active tool's state machine; its
+ * effects are drawn live (brush segments on the overlay canvas, outlines for
+ * the lasso and rectangle) and finished edits go to the editor.
  */
 import type Konva from 'konva';
-import { useCallback, useImperativeHandle, useMemo, useRef, type PointerEvent as ReactPointerEvent, type Ref } from 'react';
-import { Circle, Image as KonvaImage, Layer, Stage } from 'react-konva';
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type Ref } from 'react';
+import { Circle, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
 import {
-  fitView, imageLengthToScreen, imageRectOnScreen, imageToScreen, screenPoint, screenToImage,
+  imageLengthToScreen, imagePx, imageRectOnScreen, imageToScreen, screenLengthToImage, screenPoint, screenPx, screenToImage,
   type ImagePoint, type ImagePx, type ImageSize,
 } from '../geometry/coords';
 import { useElementSize } from '../hooks/useElementSize';
+import { useHeldKeys } from '../hooks/useHeldKeys';
 import { useHtmlImage } from '../hooks/useHtmlImage';
 import { useOverlayCanvas } from '../hooks/useOverlayCanvas';
-import type { Stroke } from '../mask/maskHistory';
-import { overlayGrid } from '../mask/overlay';
+import { useToolRunner, type Outline, type StageEdit } from '../hooks/useToolRunner';
+import { useViewport } from '../hooks/useViewport';
+import type { OverlayGrid } from '../mask/overlay';
 import { maskBounds, type MaskRaster } from '../mask/tiledMask';
-import { IDLE, type BrushEffect, type BrushInput, type BrushState } from '../tools/brush/brushState';
-import { updateBrush } from '../tools/brush/brushTool';
-import type { ToolDefinition } from '../tools/toolTypes';
+import { toolKind, type ToolDefinition } from '../tools/toolTypes';
 
 export interface StageControl {
   cancelStroke(): void;
+  closePolygon(): void;
+  removeLastPoint(): void;
+  fit(): void;
+  actualPixels(): void;
 }
 
 export interface MaskStageProps {
   readonly imageUrl: string;
   readonly imageSize: ImageSize;
   readonly mask: MaskRaster;
+  readonly grid: OverlayGrid;
   readonly tool: ToolDefinition;
   readonly radius: ImagePx;
-  readonly onStroke: (stroke: Stroke) => void;
+  readonly overlayRgb: readonly [number, number, number];
+  readonly overlayOpacity: number;
+  /** Grow/feather preview drawn in place of the overlay, when set. */
+  readonly edgePreview: HTMLCanvasElement | null;
+  readonly onEdit: (edit: StageEdit) => void;
   readonly onImageError: (message: string) => void;
   readonly control?: Ref<StageControl>;
   /** False while a result is shown in place of the photo: no overlay, no painting. */
   readonly editable?: boolean;
 }
 
-const PADDING = 16;
+/** How far (screen px) a press may move and still count as a click. */
+const CLICK_SLOP = 4;
 
 export function MaskStage(props: MaskStageProps) {
-  const { imageSize, mask, tool, radius, onStroke } = props;
+  const { imageSize, mask, tool, radius, grid } = props;
   const containerRef = useRef<HTMLDivElement>(null);
-  const viewport = useElementSize(containerRef);
+  const viewportSize = useElementSize(containerRef);
   const loaded = useHtmlImage(props.imageUrl, props.onImageError);
   const photo = loaded.element;
   const editable = props.editable ?? true;
-  const view = useMemo(() => fitView(imageSize, viewport, PADDING), [imageSize, viewport]);
+  const viewport = useViewport(containerRef, imageSize, viewportSize);
+  const { view } = viewport;
+  const held = useHeldKeys();
   const rect = imageRectOnScreen(view, imageSize);
-  const pixelRatio = Math.min(2, window.devicePixelRatio || 1);
-  const grid = useMemo(() => overlayGrid(imageSize, rect, pixelRatio), [imageSize, rect.width, rect.height, pixelRatio]);
 
   const overlayNode = useRef<Konva.Image>(null);
   const cursorNode = useRef<Konva.Circle>(null);
+  const outlineNode = useRef<Konva.Line>(null);
+  const outlineShadow = useRef<Konva.Line>(null);
+  const outline = useRef<Outline | null>(null);
+  const lastPointer = useRef<ImagePoint | null>(null);
   const redraw = useCallback(() => overlayNode.current?.getLayer()?.batchDraw(), []);
-  const overlay = useOverlayCanvas(grid, mask, redraw);
-  const brush = useRef<BrushState>(IDLE);
+  const overlay = useOverlayCanvas(grid, mask, redraw, props.overlayRgb);
 
-  const runEffects = (effects: readonly BrushEffect[]): void => {
-    for (const effect of effects) {
-      if (effect.type === 'previewSegment') overlay.drawSegment(effect.from, effect.to, effect.radius, effect.mode);
-      else if (effect.type === 'commitStroke') {
-        onStroke(effect.stroke);
-        requestAnimationFrame(() => overlay.settle());
-      } else overlay.settle();
+  const drawOutline = (): void => {
+    const o = outline.current;
+    for (const node of [outlineNode.current, outlineShadow.current]) {
+      if (!node) continue;
+      if (!o) node.visible(false);
+      else {
+        node.points(o.points.flatMap((p) => { const s = imageToScreen(view, p); return [s.x, s.y]; }));
+        node.closed(o.closed);
+        node.visible(true);
+      }
     }
+    outlineNode.current?.getLayer()?.batchDraw();
   };
-  const feed = (input: BrushInput): void => {
-    const t = updateBrush(brush.current, input);
-    brush.current = t.state;
-    runEffects(t.effects);
-  };
+  // Outlines are kept in image pixels; re-project them whenever the view moves.
+  useLayoutEffect(drawOutline);
 
-  useImperativeHandle(props.control, () => ({ cancelStroke: () => feed({ type: 'cancel' }) }));
+  const runner = useToolRunner(tool, {
+    drawSegment: overlay.drawSegment,
+    settle: overlay.settle,
+    outline: (o) => {
+      outline.current = o;
+      drawOutline();
+    },
+    edit: props.onEdit,
+  });
+
+  // A gesture in progress belongs to the tool that started it: switching tools abandons it.
+  const toolId = tool.id;
+  const cancelOnSwitch = useRef(runner);
+  cancelOnSwitch.current = runner;
+  useEffect(() => () => cancelOnSwitch.current.key('cancel'), [toolId]);
+
+  useImperativeHandle(props.control, () => ({
+    cancelStroke: () => runner.key('cancel'),
+    closePolygon: () => runner.key('close'),
+    removeLastPoint: () => runner.key('removeLast'),
+    fit: viewport.fit,
+    actualPixels: () => viewport.actualPixels(),
+  }));
 
   const toImage = (e: { clientX: number; clientY: number }): ImagePoint => {
     const box = containerRef.current!.getBoundingClientRect();
     return screenToImage(view, screenPoint(e.clientX - box.left, e.clientY - box.top));
   };
 
+  const showCursor = editable && toolKind(tool) === 'brush';
   const moveCursor = (p: ImagePoint | null): void => {
     const c = cursorNode.current;
     if (!c) return;
-    if (p) {
+    if (p && showCursor) {
       const s = imageToScreen(view, p);
       c.setAttrs({ x: s.x, y: s.y, radius: Math.max(1, imageLengthToScreen(view, radius)), visible: true });
     } else c.visible(false);
     c.getLayer()?.batchDraw();
   };
+  useLayoutEffect(() => moveCursor(lastPointer.current));
+
+  const sample = (e: { clientX: number; clientY: number; altKey: boolean; pointerType?: string; pressure?: number }) => ({
+    point: toImage(e),
+    alt: e.altKey,
+    ...(e.pointerType === 'pen' && e.pressure !== undefined && e.pressure > 0 ? { pressure: e.pressure } : {}),
+  });
 
   const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>): void => {
+    if (e.button === 1 || (e.button === 0 && held.space.current)) {
+      e.preventDefault();
+      e.currentTarget.setPointerCapture(e.pointerId);
+      viewport.panStart(e.clientX, e.clientY);
+      return;
+    }
     if (e.button !== 0 || !loaded.ready || !editable) return;
     e.currentTarget.setPointerCapture(e.pointerId);
-    feed({ type: 'pointerDown', point: toImage(e), radius, mode: tool.strokeMode });
+    runner.down(sample(e), radius, imagePx(screenLengthToImage(view, screenPx(CLICK_SLOP))));
   };
   const onPointerMove = (e: ReactPointerEvent<HTMLDivElement>): void => {
+    if (viewport.panMove(e.clientX, e.clientY)) return;
     const last = toImage(e);
-    moveCursor(editable ? last : null);
-    if (brush.current.kind !== 'painting') return;
+    lastPointer.current = last;
+    moveCursor(last);
+    if (!runner.busy()) return;
     const events = e.nativeEvent.getCoalescedEvents?.() ?? [];
-    for (const c of events.length > 0 ? events : [e]) feed({ type: 'pointerMove', point: toImage(c) });
+    for (const c of events.length > 0 ? events : [e.nativeEvent]) runner.move(sample(c));
   };
   const onPointerUp = (e: ReactPointerEvent<HTMLDivElement>): void => {
-    if (brush.current.kind === 'painting') feed({ type: 'pointerMove', point: toImage(e) });
-    feed({ type: 'pointerUp' });
+    if (viewport.panning) {
+      viewport.panEnd();
+      return;
+    }
+    runner.up(sample(e));
   };
 
   const bounds = useMemo(() => maskBounds(mask), [mask]);
+  const overlayVisible = editable && !held.original;
 
   return (
     <div
       ref={containerRef}
-      className={`stage tool-${tool.id}`}
+      className={`stage tool-${tool.id}${viewport.panning ? ' panning' : ''}`}
       data-testid="stage-container"
       data-view-scale={view.scale}
       data-view-offset-x={view.offsetX}
       data-view-offset-y={view.offsetY}
+      data-view-fitted={viewport.fitted ? 'true' : 'false'}
       data-image-width={imageSize.width}
       data-image-height={imageSize.height}
       data-mask-filled={mask.filled}
       data-mask-bounds={bounds ? `${bounds.x},${bounds.y},${bounds.width},${bounds.height}` : ''}
+      data-overlay-visible={overlayVisible ? 'true' : 'false'}
+      data-edge-preview={props.edgePreview ? 'true' : 'false'}
+      data-tool={tool.id}
       data-ready={loaded.ready ? 'true' : 'false'}
-      aria-label={`Photo canvas: paint with the ${tool.label.toLowerCase()}`}
+      aria-label={`Photo canvas: ${tool.label.toLowerCase()}`}
       role="application"
       onPointerDown={onPointerDown}
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
-      onPointerCancel={() => feed({ type: 'cancel' })}
-      onLostPointerCapture={() => feed({ type: 'pointerUp' })}
-      onPointerLeave={() => moveCursor(null)}
+      onPointerCancel={() => { viewport.panEnd(); runner.key('cancel'); }}
+      onLostPointerCapture={onPointerUp}
+      onPointerLeave={() => { lastPointer.current = null; moveCursor(null); }}
+      onDoubleClick={() => runner.doubleClick()}
+      onAuxClick={(e) => e.preventDefault()}
+      onContextMenu={(e) => { if (runner.busy()) e.preventDefault(); }}
     >
-      {viewport.width > 0 && viewport.height > 0 && (
-        <Stage width={viewport.width} height={viewport.height} listening={false}>
+      {viewportSize.width > 0 && viewportSize.height > 0 && (
+        <Stage width={viewportSize.width} height={viewportSize.height} listening={false}>
           <Layer listening={false}>
             {photo && <KonvaImage image={photo} x={rect.x} y={rect.y} width={rect.width} height={rect.height} />}
           </Layer>
+          <Layer listening={false} imageSmoothingEnabled={view.scale * 2 < grid.sx}>
+            <KonvaImage ref={overlayNode} image={overlay.canvas} x={rect.x} y={rect.y} width={rect.width} height={rect.height}
+              opacity={props.overlayOpacity} visible={overlayVisible && !props.edgePreview} />
+            {props.edgePreview && (
+              <KonvaImage image={props.edgePreview} x={rect.x} y={rect.y} width={rect.width} height={rect.height}
+                opacity={Math.max(0.35, props.overlayOpacity)} visible={overlayVisible} />
+            )}
+          </Layer>
           <Layer listening={false}>
-            <KonvaImage ref={overlayNode} image={overlay.canvas} x={rect.x} y={rect.y} width={rect.width} height={rect.height} opacity={0.5} visible={editable} />
+            <Line ref={outlineShadow} points={[]} stroke="#000000" strokeWidth={3} opacity={0.6} visible={false} listening={false} />
+            <Line ref={outlineNode} points={[]} stroke="#ffffff" strokeWidth={1.25} dash={[6, 4]} visible={false} listening={false} />
             <Circle ref={cursorNode} radius={1} stroke="#ffffff" strokeWidth={1.5} dash={tool.strokeMode === 'erase' ? [4, 3] : []}
               shadowColor="#000000" shadowBlur={2} visible={false} />
           </Layer>
@@ -145,6 +218,8 @@ export function MaskStage(props: MaskStageProps) {
       )}
       {!photo && <p className="stage-loading">Loading photo…</p>}
       {!editable && <p className="stage-badge">Showing a fill result: the mask is hidden</p>}
+      {editable && held.original && <p className="stage-badge">Original (release O to see the mask)</p>}
+      <p className="stage-zoom small" aria-live="off">{Math.round(view.scale * 100)} %</p>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { AppInfo, ProjectSummary } from '../../shared/api';
+import { useApi } from './ApiContext';
 import { OpenPhotoButton } from './OpenPhotoButton';
 
 interface Props {
@@ -17,6 +18,7 @@ function when(iso: string): string {
 }
 
 export function StartScreen({ info, projects, busy, onOpenProject, onFile, onOpenDialog, onBatch }: Props) {
+  const api = useApi();
   return (
     <main className="start">
       <header className="start-header">
@@ -37,6 +39,7 @@ export function StartScreen({ info, projects, busy, onOpenProject, onFile, onOpe
             {projects.map((p) => (
               <li key={p.id}>
                 <button type="button" className="project-item" data-testid="project-item" data-project-id={p.id} onClick={() => onOpenProject(p.id)}>
+                  <img className="project-thumb" src={api.fileUrl({ kind: 'version-proxy', id: p.headVersionId })} alt="" loading="lazy" />
                   <span className="project-name">{p.name}</span>
                   <span className="muted">{p.versionCount} {p.versionCount === 1 ? 'version' : 'versions'} · {when(p.updatedAt)}</span>
                 </button>

@@ -4,6 +4,7 @@ const BUSY_TEXT: Record<Exclude<Busy, null>, string> = {
   loading: 'Loading…',
   importing: 'Importing the photo…',
   applying: 'Applying the sample…',
+  reverting: 'Reverting…',
   exporting: 'Exporting…',
 };
 

@@ -7,12 +7,15 @@ interface Props {
   readonly radius: number;
   readonly canUndo: boolean;
   readonly canRedo: boolean;
-  readonly maskEmpty: boolean;
+  readonly undoName: string | null;
+  readonly redoName: string | null;
   readonly onTool: (tool: ToolId) => void;
   readonly onRadius: (radius: number) => void;
   readonly onUndo: () => void;
   readonly onRedo: () => void;
-  readonly onClear: () => void;
+  readonly onFit: () => void;
+  readonly onActualPixels: () => void;
+  readonly onHelp: () => void;
 }
 
 export function Toolbar(p: Props) {
@@ -20,33 +23,24 @@ export function Toolbar(p: Props) {
     <div className="toolbar" role="toolbar" aria-label="Mask tools">
       <div className="segmented">
         {TOOLS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            aria-pressed={p.tool === t.id}
-            title={`${t.label} (${t.shortcut})`}
-            onClick={() => p.onTool(t.id)}
-          >
+          <button key={t.id} type="button" aria-pressed={p.tool === t.id} title={`${t.label} (${t.shortcut})`} onClick={() => p.onTool(t.id)}>
             {t.label}
           </button>
         ))}
       </div>
       <label className="size">
         <span>Size</span>
-        <input
-          type="range"
-          min={MIN_RADIUS}
-          max={Math.min(MAX_RADIUS, 500)}
-          value={Math.min(p.radius, 500)}
-          aria-label="Brush radius in image pixels"
-          title="Brush size ([ and ])"
-          onChange={(e) => p.onRadius(Number(e.currentTarget.value))}
-        />
+        <input type="range" min={MIN_RADIUS} max={Math.min(MAX_RADIUS, 500)} value={Math.min(p.radius, 500)}
+          aria-label="Brush radius in image pixels" title="Brush size ([ and ])" onChange={(e) => p.onRadius(Number(e.currentTarget.value))} />
         <output aria-live="polite">{p.radius} px</output>
       </label>
-      <button type="button" disabled={!p.canUndo} title="Undo (Ctrl+Z)" onClick={p.onUndo}>Undo</button>
-      <button type="button" disabled={!p.canRedo} title="Redo (Ctrl+Shift+Z)" onClick={p.onRedo}>Redo</button>
-      <button type="button" disabled={p.maskEmpty} onClick={p.onClear}>Clear mask</button>
+      <button type="button" disabled={!p.canUndo} title={`Undo${p.undoName ? ` ${p.undoName}` : ''} (Ctrl+Z)`} onClick={p.onUndo}>Undo</button>
+      <button type="button" disabled={!p.canRedo} title={`Redo${p.redoName ? ` ${p.redoName}` : ''} (Ctrl+Shift+Z)`} onClick={p.onRedo}>Redo</button>
+      <span className="segmented">
+        <button type="button" title="Fit the photo (Ctrl+0)" onClick={p.onFit}>Fit</button>
+        <button type="button" title="One image pixel per screen pixel (Ctrl+1)" onClick={p.onActualPixels}>100 %</button>
+      </span>
+      <button type="button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={p.onHelp}>?</button>
     </div>
   );
 }

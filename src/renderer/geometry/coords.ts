@@ -66,3 +66,42 @@ export function imageRectOnScreen(view: ViewTransform, image: ImageSize): Screen
   const topLeft = imageToScreen(view, imagePoint(0, 0));
   return { ...topLeft, width: imageLengthToScreen(view, image.width), height: imageLengthToScreen(view, image.height) };
 }
+
+// ------------------------------------------------------------- zoom and pan
+
+export const MIN_ZOOM = 0.01;
+export const MAX_ZOOM = 32;
+
+function clampScale(scale: number): number {
+  return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, scale));
+}
+
+/**
+ * Scales the view by `factor` about a screen point: the image point under
+ * `anchor` stays under it (zoom to cursor). The scale is clamped.
+ */
+export function zoomAt(view: ViewTransform, anchor: ScreenPoint, factor: number): ViewTransform {
+  const scale = clampScale(view.scale * factor);
+  const k = scale / view.scale;
+  return {
+    scale,
+    offsetX: screenPx(anchor.x - (anchor.x - view.offsetX) * k),
+    offsetY: screenPx(anchor.y - (anchor.y - view.offsetY) * k),
+  };
+}
+
+/** Moves the image by a screen distance (pan). */
+export function panBy(view: ViewTransform, dx: ScreenPx, dy: ScreenPx): ViewTransform {
+  return { ...view, offsetX: screenPx(view.offsetX + dx), offsetY: screenPx(view.offsetY + dy) };
+}
+
+/** "100 %": one image pixel per device pixel, keeping the image point under `anchor` in place. */
+export function actualPixelsView(view: ViewTransform, anchor: ScreenPoint, pixelRatio: number): ViewTransform {
+  return zoomAt(view, anchor, 1 / Math.max(0.25, pixelRatio) / view.scale);
+}
+
+/** Wheel delta -> zoom factor: smooth for trackpads, one notch ≈ ×1.2 for mouse wheels. */
+export function wheelZoomFactor(deltaY: number, deltaMode: number): number {
+  const pixels = deltaMode === 1 ? deltaY * 33 : deltaMode === 2 ? deltaY * 400 : deltaY;
+  return Math.exp(-Math.max(-300, Math.min(300, pixels)) * 0.0018);
+}

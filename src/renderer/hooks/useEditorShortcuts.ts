@@ -13,6 +13,8 @@ export function useEditorShortcuts(run: (command: EditorCommand) => void): void 
   latest.current = run;
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
+      // Enter keeps activating a focused button or link; it closes a polygon only from the canvas.
+      if (e.key === 'Enter' && e.target instanceof HTMLElement && e.target.closest('button, a, input, select, textarea')) return;
       const command = commandForKey({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, shiftKey: e.shiftKey, altKey: e.altKey, inTextField: inTextField(e.target) });
       if (!command) return;
       e.preventDefault();

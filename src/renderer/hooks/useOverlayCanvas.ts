@@ -30,39 +30,40 @@ function clip(r: PixelBounds, grid: OverlayGrid): PixelBounds | null {
   return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
 }
 
-export function useOverlayCanvas(grid: OverlayGrid, mask: MaskRaster, onDrawn: () => void): OverlayCanvas {
+export function useOverlayCanvas(grid: OverlayGrid, mask: MaskRaster, onDrawn: () => void, rgb: readonly [number, number, number] = OVERLAY_RGB): OverlayCanvas {
   const canvas = useMemo(() => {
     const c = document.createElement('canvas');
     c.width = grid.width;
     c.height = grid.height;
     return c;
   }, [grid.width, grid.height]);
-  const drawn = useRef<{ canvas: HTMLCanvasElement; mask: MaskRaster } | null>(null);
+  const drawn = useRef<{ canvas: HTMLCanvasElement; mask: MaskRaster; colour: string } | null>(null);
+  const colour = rgb.join(',');
   const dirty = useRef<PixelBounds | null>(null);
-  const latest = useRef({ grid, mask, onDrawn });
-  latest.current = { grid, mask, onDrawn };
+  const latest = useRef({ grid, mask, onDrawn, rgb });
+  latest.current = { grid, mask, onDrawn, rgb };
 
   const paintRegion = useCallback((region: PixelBounds | null, from: MaskRaster): void => {
     if (!region) return;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const pixels = renderOverlayRegion(from, latest.current.grid, region);
+    const pixels = renderOverlayRegion(from, latest.current.grid, region, latest.current.rgb);
     ctx.putImageData(new ImageData(pixels, region.width, region.height), region.x, region.y);
   }, [canvas]);
 
   useLayoutEffect(() => {
     const prev = drawn.current;
-    if (!prev || prev.canvas !== canvas || prev.mask.width !== mask.width || prev.mask.height !== mask.height) {
+    if (!prev || prev.canvas !== canvas || prev.colour !== colour || prev.mask.width !== mask.width || prev.mask.height !== mask.height) {
       paintRegion({ x: 0, y: 0, width: grid.width, height: grid.height }, mask);
     } else {
       for (const t of changedTiles(prev.mask, mask)) paintRegion(overlayRegion(grid, tileRect(mask, t)), mask);
     }
     if (dirty.current) paintRegion(clip(dirty.current, grid), mask);
     dirty.current = null;
-    drawn.current = { canvas, mask };
+    drawn.current = { canvas, mask, colour };
     latest.current.onDrawn();
     // Keyed on the grid's numbers, not its identity: an unrelated re-render must not repaint mid-stroke.
-  }, [canvas, grid.sx, grid.sy, mask, paintRegion]);
+  }, [canvas, grid.sx, grid.sy, mask, paintRegion, colour]);
 
   const drawSegment = useCallback((from: ImagePoint, to: ImagePoint, radius: ImagePx, mode: StrokeMode): void => {
     const ctx = canvas.getContext('2d');
@@ -71,7 +72,7 @@ export function useOverlayCanvas(grid: OverlayGrid, mask: MaskRaster, onDrawn: (
     const r = Math.max(0.5, radius * sx);
     ctx.save();
     ctx.globalCompositeOperation = mode === 'paint' ? 'source-over' : 'destination-out';
-    ctx.strokeStyle = ctx.fillStyle = `rgb(${OVERLAY_RGB.join(',')})`;
+    ctx.strokeStyle = ctx.fillStyle = `rgb(${latest.current.rgb.join(',')})`;
     ctx.lineWidth = 2 * r;
     ctx.lineCap = 'round';
     ctx.lineJoin = 'round';

@@ -21,13 +21,15 @@ export interface Stroke {
   readonly mode: StrokeMode;
   readonly radius: ImagePx;
   readonly points: readonly ImagePoint[];
+  /** Per-point radius from pen pressure; absent for a mouse (every point uses `radius`). */
+  readonly radii?: readonly ImagePx[];
 }
 
 export const paintStroke: MaskAction<Stroke> = {
   name: 'Brush stroke',
   perform(state, stroke) {
     const next = writeSpans(state, stroke.mode === 'paint' ? 255 : 0, (write) =>
-      rasterizeStroke(stroke.points, stroke.radius, state, write));
+      rasterizeStroke(stroke.points, stroke.radius, state, write, stroke.radii));
     return { state: next, undoable: next !== state };
   },
 };

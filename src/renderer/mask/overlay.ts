@@ -32,10 +32,25 @@ export function overlayRegion(grid: OverlayGrid, rect: PixelBounds): PixelBounds
   return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : null;
 }
 
+/** Longest edge of the overlay's backing canvas: the display proxy's, so zooming never re-renders it. */
+export const OVERLAY_MAX_EDGE = 2560;
+
+/**
+ * The overlay's backing grid for a photo: the image's own size up to
+ * OVERLAY_MAX_EDGE on the long side (like the display proxy). The stage
+ * scales it with the view, so zoom and pan never re-render the mask.
+ */
+export function overlayGridFor(image: ImageSize, maxEdge = OVERLAY_MAX_EDGE): OverlayGrid {
+  const s = Math.min(1, maxEdge / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * s));
+  const height = Math.max(1, Math.round(image.height * s));
+  return { width, height, sx: width / image.width, sy: height / image.height };
+}
+
 /** RGBA pixels for one backing region: opaque overlay colour where the mask is set, transparent elsewhere. */
-export function renderOverlayRegion(mask: MaskRaster, grid: OverlayGrid, region: PixelBounds): Uint8ClampedArray<ArrayBuffer> {
+export function renderOverlayRegion(mask: MaskRaster, grid: OverlayGrid, region: PixelBounds, rgb: readonly [number, number, number] = OVERLAY_RGB): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(region.width * region.height * 4);
-  const [r, g, b] = OVERLAY_RGB;
+  const [r, g, b] = rgb;
   // Per backing column: which tile column and which x inside the tile its centre samples (-1 = outside).
   const tileColumn = new Int32Array(region.width);
   const inTileX = new Int32Array(region.width);

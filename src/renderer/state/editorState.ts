@@ -1,12 +1,24 @@
-/** The editor's local state: active tool, brush radius and the mask's undo history. */
-import type { ImagePx } from '../geometry/coords';
-import { clearMask, createHistory, paintStroke, perform, redo, undo, type MaskHistory, type Stroke } from '../mask/maskHistory';
+/** The editor's local state: active tool, brush radius, overlay look and the mask's undo history. */
+import type { ImagePoint, ImagePx } from '../geometry/coords';
+import { bucketFill, growShrinkMask, invertMask, lassoFill, rectangleFill, replaceMask } from '../mask/maskActions';
+import { clearMask, createHistory, paintStroke, perform, redo, undo, type MaskAction, type MaskHistory, type Stroke, type StrokeMode } from '../mask/maskHistory';
+import type { MaskRaster } from '../mask/tiledMask';
 import { clampRadius, defaultRadius, stepRadius } from '../tools/brush/brushSize';
 import type { ToolId } from '../tools/toolTypes';
+
+export interface OverlayLook {
+  /** CSS hex colour of the mask overlay. */
+  readonly colour: string;
+  /** 0..1 */
+  readonly opacity: number;
+}
+
+export const DEFAULT_OVERLAY: OverlayLook = { colour: '#ff2020', opacity: 0.5 };
 
 export interface EditorState {
   readonly tool: ToolId;
   readonly radius: ImagePx;
+  readonly overlay: OverlayLook;
   readonly history: MaskHistory;
 }
 
@@ -14,20 +26,38 @@ export type EditorInput =
   | { readonly type: 'selectTool'; readonly tool: ToolId }
   | { readonly type: 'stepRadius'; readonly direction: -1 | 1 }
   | { readonly type: 'setRadius'; readonly radius: number }
+  | { readonly type: 'setOverlay'; readonly overlay: Partial<OverlayLook> }
   | { readonly type: 'commitStroke'; readonly stroke: Stroke }
+  | { readonly type: 'commitPolygon'; readonly tool: 'lasso' | 'rectangle'; readonly points: readonly ImagePoint[]; readonly mode: StrokeMode }
+  | { readonly type: 'bucket'; readonly point: ImagePoint; readonly mode: StrokeMode }
+  | { readonly type: 'invert' }
+  | { readonly type: 'growShrink'; readonly radius: number }
+  | { readonly type: 'loadMask'; readonly mask: MaskRaster }
+  /** A saved draft becomes the starting mask: not an undo step of its own. */
+  | { readonly type: 'restoreDraft'; readonly mask: MaskRaster }
   | { readonly type: 'clearMask' }
   | { readonly type: 'undo' }
   | { readonly type: 'redo' };
 
-/** Tool and brush size carry over from one version to the next; the mask does not. */
-export interface ToolPrefs { readonly tool: ToolId; readonly radius: ImagePx }
+/** Tool, brush size and overlay look carry over from one version to the next; the mask does not. */
+export interface ToolPrefs { readonly tool: ToolId; readonly radius: ImagePx; readonly overlay?: OverlayLook }
 
 export function initialEditorState(width: number, height: number, prefs: ToolPrefs | null = null): EditorState {
   return {
     tool: prefs?.tool ?? 'brush',
     radius: prefs ? clampRadius(prefs.radius) : defaultRadius(width, height),
+    overlay: prefs?.overlay ?? DEFAULT_OVERLAY,
     history: createHistory(width, height),
   };
+}
+
+function edit<I>(state: EditorState, action: MaskAction<I>, input: I): EditorState {
+  const history = perform(state.history, action, input);
+  return history === state.history ? state : { ...state, history };
+}
+
+function clamp01(v: number, fallback: number): number {
+  return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : fallback;
 }
 
 export function updateEditor(state: EditorState, input: EditorInput): EditorState {
@@ -38,14 +68,29 @@ export function updateEditor(state: EditorState, input: EditorInput): EditorStat
       return { ...state, radius: stepRadius(state.radius, input.direction) };
     case 'setRadius':
       return Number.isFinite(input.radius) ? { ...state, radius: clampRadius(input.radius) } : state;
-    case 'commitStroke': {
-      const history = perform(state.history, paintStroke, input.stroke);
-      return history === state.history ? state : { ...state, history };
+    case 'setOverlay': {
+      const colour = input.overlay.colour !== undefined && /^#[0-9a-f]{6}$/i.test(input.overlay.colour) ? input.overlay.colour : state.overlay.colour;
+      const opacity = input.overlay.opacity !== undefined ? clamp01(input.overlay.opacity, state.overlay.opacity) : state.overlay.opacity;
+      return { ...state, overlay: { colour, opacity } };
     }
-    case 'clearMask': {
-      const history = perform(state.history, clearMask, undefined);
-      return history === state.history ? state : { ...state, history };
-    }
+    case 'commitStroke':
+      return edit(state, paintStroke, input.stroke);
+    case 'commitPolygon':
+      return edit(state, input.tool === 'lasso' ? lassoFill : rectangleFill, { points: input.points, mode: input.mode });
+    case 'bucket':
+      return edit(state, bucketFill, { point: input.point, mode: input.mode });
+    case 'invert':
+      return edit(state, invertMask, undefined);
+    case 'growShrink':
+      return edit(state, growShrinkMask, input.radius);
+    case 'loadMask':
+      return edit(state, replaceMask, input.mask);
+    case 'restoreDraft':
+      // A draft arriving after the user already started editing never overwrites their work.
+      if (state.history.past.length > 0 || state.history.present.filled > 0) return state;
+      return { ...state, history: { ...createHistory(input.mask.width, input.mask.height, state.history.limits), present: input.mask } };
+    case 'clearMask':
+      return edit(state, clearMask, undefined);
     case 'undo': {
       const history = undo(state.history);
       return history === state.history ? state : { ...state, history };
@@ -55,4 +100,10 @@ export function updateEditor(state: EditorState, input: EditorInput): EditorStat
       return history === state.history ? state : { ...state, history };
     }
   }
+}
+
+/** Hex colour -> RGB triple. */
+export function rgbOf(colour: string): [number, number, number] {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(colour);
+  return m ? [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16)] : [255, 32, 32];
 }

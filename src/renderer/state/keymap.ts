@@ -1,6 +1,9 @@
-/** Keyboard shortcuts -> editor commands. Pure, so it is tested without a browser. */
-
-export type EditorCommand = 'undo' | 'redo' | 'brushSmaller' | 'brushLarger' | 'toolBrush' | 'toolEraser' | 'cancelStroke';
+/** Keyboard shortcuts -> editor commands. Pure, so it is tested without a browser; the help overlay lists SHORTCUTS. */
+export type EditorCommand =
+  | 'undo' | 'redo' | 'brushSmaller' | 'brushLarger'
+  | 'toolBrush' | 'toolEraser' | 'toolLasso' | 'toolRectangle' | 'toolBucket'
+  | 'invert' | 'closePolygon' | 'removeLastPoint' | 'cancelStroke'
+  | 'viewFit' | 'viewActual' | 'help';
 
 export interface KeyLike {
   readonly key: string;
@@ -19,6 +22,9 @@ export function commandForKey(k: KeyLike): EditorCommand | null {
   if (mod && !k.altKey) {
     if (key === 'z') return k.shiftKey ? 'redo' : 'undo';
     if (key === 'y' && !k.shiftKey) return 'redo';
+    if (key === 'i' && !k.shiftKey) return 'invert';
+    if (key === '0') return 'viewFit';
+    if (key === '1') return 'viewActual';
     return null;
   }
   if (k.altKey) return null;
@@ -27,7 +33,36 @@ export function commandForKey(k: KeyLike): EditorCommand | null {
     case ']': return 'brushLarger';
     case 'b': return 'toolBrush';
     case 'e': return 'toolEraser';
+    case 'l': return 'toolLasso';
+    case 'm': return 'toolRectangle';
+    case 'g': return 'toolBucket';
+    case 'Enter': return 'closePolygon';
+    case 'Backspace': return 'removeLastPoint';
     case 'Escape': return 'cancelStroke';
+    case '?': return 'help';
     default: return null;
   }
 }
+
+/** What the help overlay shows, in order. Keep in step with commandForKey (a test checks the letters). */
+export const SHORTCUTS: readonly { readonly keys: string; readonly what: string }[] = [
+  { keys: 'B', what: 'Brush' },
+  { keys: 'E', what: 'Eraser' },
+  { keys: 'L', what: 'Lasso: drag for freehand; click corners for a polygon' },
+  { keys: 'Enter / double-click', what: 'Close the polygon' },
+  { keys: 'Backspace', what: 'Remove the last polygon corner' },
+  { keys: 'M', what: 'Rectangle' },
+  { keys: 'G', what: 'Fill bucket: fills the enclosed area under the click' },
+  { keys: 'Alt + gesture', what: 'Subtract from the mask instead of adding' },
+  { keys: '[ and ]', what: 'Brush smaller / larger' },
+  { keys: 'Ctrl+I', what: 'Invert the mask' },
+  { keys: 'Ctrl+Z', what: 'Undo' },
+  { keys: 'Ctrl+Shift+Z / Ctrl+Y', what: 'Redo' },
+  { keys: 'Wheel', what: 'Zoom to the cursor' },
+  { keys: 'Space + drag / middle button', what: 'Pan' },
+  { keys: 'Ctrl+0', what: 'Fit the photo' },
+  { keys: 'Ctrl+1', what: '100 % (one image pixel per screen pixel)' },
+  { keys: 'Hold O', what: 'Show the photo without the overlay' },
+  { keys: 'Esc', what: 'Cancel the gesture in progress, close dialogs' },
+  { keys: '?', what: 'This help' },
+];

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppInfo, EventMap, EventName, ProjectDetail, SampleSummary, StudioEvent } from '../../shared/api';
-import { availableMethods, defaultFillParams, maxSamples, toInpaintParams, updateFillParams } from './fillParams';
+import type { EventMap, EventName, ProjectDetail, SampleSummary, StudioEvent } from '../../shared/api';
 import { INITIAL_STUDIO_STATE, resultSamples, updateStudio, versionsNewestFirst, type StudioInput, type StudioState } from './studioState';
 
 const version = (id: number, createdAt: string) => ({ id, projectId: 1, parentId: id > 1 ? id - 1 : null, runId: null, sampleId: null, label: `v${id}`, createdAt });
@@ -89,36 +88,6 @@ describe('studio state', () => {
   });
 });
 
-describe('fill parameters', () => {
-  const info: AppInfo = { version: '0', mode: 'browser', methods: ['patchmatch'], defaultMethod: 'patchmatch', models: [], defaultModel: null, canOpenDialog: false, maxSamples: 16 };
-  const tiny = { id: 'tiny-inpaint', name: 'Tiny', kind: 'conditional-inpaint', resolution: 32, hasFp16: false, licence: 'x' } as const;
-
-  it('offers only the service\'s methods and clamps numbers', () => {
-    const p = defaultFillParams(info);
-    expect(p.method).toBe('patchmatch');
-    expect(updateFillParams(p, { type: 'method', value: 'diffusion' }, info)).toBe(p);
-    const withDiffusion = { ...info, methods: ['patchmatch', 'diffusion'] as const };
-    expect(availableMethods(withDiffusion)).toContain('diffusion');
-    expect(updateFillParams(p, { type: 'method', value: 'diffusion' }, withDiffusion).method).toBe('diffusion');
-    expect(maxSamples(info)).toBe(4);
-    expect(updateFillParams(p, { type: 'samples', value: 9 }, info).samples).toBe(4);
-    expect(updateFillParams(p, { type: 'samples', value: 0 }, info).samples).toBe(1);
-    expect(updateFillParams(p, { type: 'seed', value: -5 }, info).seed).toBe(0);
-    expect(updateFillParams(p, { type: 'seed', value: 2 ** 40 }, info).seed).toBe(0xffffffff);
-    expect(updateFillParams(p, { type: 'feather', value: Number.NaN }, info).feather).toBe(p.feather);
-    expect(toInpaintParams({ method: 'patchmatch', model: 'tiny-inpaint', samples: 2, seed: 3, feather: 4 })).toEqual({ method: 'patchmatch', samples: 2, seed: 3, grow: 0, feather: 4 });
-  });
-
-  it('picks diffusion models the service lists and sends the model only for diffusion', () => {
-    const withModels: AppInfo = { ...info, methods: ['patchmatch', 'diffusion'], models: [tiny], defaultModel: 'tiny-inpaint' };
-    const p = defaultFillParams(withModels);
-    expect(p.model).toBe('tiny-inpaint');
-    expect(updateFillParams(p, { type: 'model', value: 'nope' }, withModels)).toBe(p);
-    const d = updateFillParams(p, { type: 'method', value: 'diffusion' }, withModels);
-    expect(toInpaintParams(d)).toEqual({ method: 'diffusion', model: 'tiny-inpaint', samples: 1, seed: 0, grow: 0, feather: 4 });
-  });
-});
-
 describe('lost events', () => {
   it('a refreshed project whose run is done finishes the job without a job.finished event', () => {
     const runs = [{ id: 7, projectId: 1, baseVersionId: 1, maskId: 1, params: { method: 'patchmatch', samples: 1, seed: 0, grow: 0, feather: 0, model: null, sampler: null, steps: null, strength: null }, status: 'done', error: null, device: 'cpu', startedAt: '', finishedAt: '', samples: [sample(0)] }] as const;
@@ -131,5 +100,33 @@ describe('lost events', () => {
     expect(resultSamples(done)).toEqual([sample(0)]);
     const failed = run([{ type: 'projectRefreshed', detail: detail(1, [{ ...runs[0], status: 'failed', error: 'out of memory' }]) }], running);
     expect(failed.banners.map((b) => b.message)).toEqual(['out of memory']);
+  });
+});
+
+describe('gallery state', () => {
+  const storedRun = { id: 7, projectId: 1, baseVersionId: 1, maskId: 1, params: { method: 'diffusion', samples: 2, seed: 0, grow: 0, feather: 0, model: 'tiny-inpaint', sampler: 'ddim', steps: 5, strength: null }, status: 'done', error: null, device: 'cpu', startedAt: '', finishedAt: '', samples: [sample(0), sample(1)] } as const;
+
+  it('keeps the newest x₀ previews of the running job and drops them when it ends', () => {
+    const started = run([{ type: 'projectOpened', detail: detail(1) }, { type: 'jobRequested' }, { type: 'jobStarted', jobId: 'j', runId: 7 }]);
+    const img = [new Uint8Array([1]), new Uint8Array([2])];
+    const p = run([
+      ev('job.preview', { jobId: 'j', runId: 7, step: 4, total: 10, images: img }),
+      ev('job.preview', { jobId: 'j', runId: 7, step: 2, total: 10, images: [] }),
+      ev('job.preview', { jobId: 'other', runId: 8, step: 9, total: 10, images: [] }),
+    ], started);
+    expect(p.preview).toEqual({ runId: 7, step: 4, total: 10, images: img });
+    expect(p.result).toEqual({ runId: 7, samples: [], finished: false });
+    expect(run([ev('job.finished', { jobId: 'j', runId: 7, status: 'done', error: null })], p).preview).toBeNull();
+  });
+
+  it('reopens a stored run\'s gallery; a revert moves editing to the new head', () => {
+    const opened = run([{ type: 'projectOpened', detail: detail(2, [storedRun]) }]);
+    const g = run([{ type: 'openRun', runId: 7 }], opened);
+    expect(g.result).toEqual({ runId: 7, samples: storedRun.samples, finished: true });
+    expect(resultSamples(g).map((s) => s.index)).toEqual([0, 1]);
+    expect(run([{ type: 'openRun', runId: 99 }], opened)).toBe(opened);
+    const reverted = run([{ type: 'reverted', detail: detail(3, [storedRun]) }], g);
+    expect(reverted.baseVersionId).toBe(3);
+    expect(reverted.result).toBeNull();
   });
 });

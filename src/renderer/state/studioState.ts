@@ -22,9 +22,17 @@ export interface ResultView {
   readonly finished: boolean;
 }
 
+/** The latest diffusion x₀ previews of the running job, one small PNG per sample. */
+export interface PreviewView {
+  readonly runId: number;
+  readonly step: number;
+  readonly total: number;
+  readonly images: readonly Uint8Array[];
+}
+
 export interface Banner { readonly id: number; readonly code: string; readonly message: string }
 
-export type Busy = 'loading' | 'importing' | 'applying' | 'exporting' | null;
+export type Busy = 'loading' | 'importing' | 'applying' | 'reverting' | 'exporting' | null;
 
 export interface StudioState {
   readonly info: AppInfo | null;
@@ -36,6 +44,7 @@ export interface StudioState {
   /** Events that arrived while `jobs.inpaint` was still answering (a fast fill can finish first). */
   readonly earlyEvents: readonly StudioEvent[];
   readonly result: ResultView | null;
+  readonly preview: PreviewView | null;
   readonly banners: readonly Banner[];
   readonly nextBannerId: number;
   readonly busy: Busy;
@@ -57,6 +66,10 @@ export type StudioInput =
   | { readonly type: 'event'; readonly event: StudioEvent }
   | { readonly type: 'sampleApplied'; readonly detail: ProjectDetail }
   | { readonly type: 'dismissResult' }
+  /** Shows a stored run's samples in the gallery again. */
+  | { readonly type: 'openRun'; readonly runId: number }
+  /** A new head version exists (revert); editing moves to it. */
+  | { readonly type: 'reverted'; readonly detail: ProjectDetail }
   | { readonly type: 'failed'; readonly code: string; readonly message: string }
   | { readonly type: 'dismissBanner'; readonly id: number }
   | { readonly type: 'notice'; readonly message: string | null };
@@ -69,6 +82,7 @@ export const INITIAL_STUDIO_STATE: StudioState = {
   job: null,
   earlyEvents: [],
   result: null,
+  preview: null,
   banners: [],
   nextBannerId: 1,
   busy: 'loading',
@@ -108,7 +122,7 @@ function onJobEvent(state: StudioState, event: StudioEvent): StudioState {
     }
     case 'job.finished': {
       const p = event.payload;
-      const cleared: StudioState = { ...state, job: null };
+      const cleared: StudioState = { ...state, job: null, preview: null };
       if (p.status === 'done') {
         const samples = state.result && state.result.runId === p.runId ? state.result.samples : [];
         return { ...cleared, result: { runId: p.runId, samples, finished: true } };
@@ -116,9 +130,12 @@ function onJobEvent(state: StudioState, event: StudioEvent): StudioState {
       if (p.status === 'cancelled') return { ...cleared, result: null, notice: 'Fill cancelled.' };
       return addBanner({ ...cleared, result: null }, p.error?.code ?? 'INTERNAL', p.error?.message ?? 'the fill failed');
     }
-    case 'job.preview':
-      // Live x₀ previews are shown by the sample gallery (not in this first-loop UI yet).
-      return state;
+    case 'job.preview': {
+      const p = event.payload;
+      if (state.preview && state.preview.runId === p.runId && state.preview.step > p.step) return state;
+      const result = state.result && state.result.runId === p.runId ? state.result : { runId: p.runId, samples: [], finished: false };
+      return { ...state, result, preview: { runId: p.runId, step: p.step, total: p.total, images: p.images } };
+    }
   }
 }
 
@@ -173,18 +190,21 @@ export function updateStudio(state: StudioState, input: StudioInput): StudioStat
     case 'closeProject':
       return { ...state, project: null, baseVersionId: null, result: null, notice: null };
     case 'selectVersion':
-      return state.project?.versions.some((v) => v.id === input.versionId) ? { ...state, baseVersionId: input.versionId, result: null } : state;
+      return state.project?.versions.some((v) => v.id === input.versionId) ? { ...state, baseVersionId: input.versionId, result: state.job ? state.result : null } : state;
     case 'jobRequested':
       return {
         ...state,
         job: { jobId: null, runId: null, stage: 'starting', fraction: 0, message: 'Starting…', cancelling: false },
         earlyEvents: [],
         result: null,
+        preview: null,
         notice: null,
       };
     case 'jobStarted': {
       if (!state.job) return state;
-      const started: StudioState = { ...state, job: { ...state.job, jobId: input.jobId, runId: input.runId }, earlyEvents: [] };
+      // The gallery opens at once, with a waiting tile per sample and a cancel button.
+      const result = state.result && state.result.runId === input.runId ? state.result : { runId: input.runId, samples: [], finished: false };
+      const started: StudioState = { ...state, job: { ...state.job, jobId: input.jobId, runId: input.runId }, earlyEvents: [], result };
       return state.earlyEvents.reduce(onJobEvent, started);
     }
     case 'jobRequestFailed':
@@ -203,7 +223,22 @@ export function updateStudio(state: StudioState, input: StudioInput): StudioStat
         busy: null,
       };
     case 'dismissResult':
-      return { ...state, result: null };
+      return { ...state, result: null, preview: null };
+    case 'openRun': {
+      const stored = state.project?.runs.find((r) => r.id === input.runId);
+      if (!stored || state.job) return state;
+      return { ...state, result: { runId: stored.id, samples: stored.samples, finished: stored.status !== 'running' }, preview: null };
+    }
+    case 'reverted':
+      return {
+        ...state,
+        project: input.detail,
+        projects: upsertProject(state.projects, input.detail),
+        baseVersionId: input.detail.project.headVersionId,
+        result: null,
+        preview: null,
+        busy: null,
+      };
     case 'failed':
       return addBanner({ ...state, busy: null }, input.code, input.message);
     case 'dismissBanner':

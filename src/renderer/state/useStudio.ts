@@ -18,9 +18,12 @@ export interface StudioActions {
   openDialog(): void;
   backToProjects(): void;
   selectVersion(versionId: number): void;
-  fill(versionId: number, mask: MaskRaster, params: FillParams): void;
+  /** `onStarted` hears the run id once the service accepted the job. */
+  fill(versionId: number, mask: MaskRaster, params: FillParams, onStarted?: (runId: number) => void): void;
   cancelFill(): void;
   applySample(runId: number, sampleIndex: number): void;
+  revertVersion(versionId: number): void;
+  openRun(runId: number): void;
   dismissResult(): void;
   exportVersion(versionId: number): void;
   dismissBanner(id: number): void;
@@ -101,14 +104,17 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
         refreshProjects();
       },
       selectVersion: (versionId) => dispatch({ type: 'selectVersion', versionId }),
-      fill: (versionId, mask, params) => {
+      fill: (versionId, mask, params, onStarted) => {
         const project = current.current.project;
         if (!project || current.current.job) return;
         dispatch({ type: 'jobRequested' });
         encodeMaskPng(mask)
           .then((png) => api.call('jobs.inpaint', { projectId: project.project.id, versionId, mask: png, params: toInpaintParams(params) }))
           .then(
-            ({ jobId, runId }) => dispatch({ type: 'jobStarted', jobId, runId }),
+            ({ jobId, runId }) => {
+              onStarted?.(runId);
+              dispatch({ type: 'jobStarted', jobId, runId });
+            },
             (err: unknown) => {
               dispatch({ type: 'jobRequestFailed' });
               reportError(err);
@@ -123,6 +129,9 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
       },
       applySample: (runId, sampleIndex) =>
         withBusy('applying', () => api.call('versions.apply', { runId, sampleIndex }), (detail) => dispatch({ type: 'sampleApplied', detail })),
+      revertVersion: (versionId) =>
+        withBusy('reverting', () => api.call('versions.revert', { versionId }), (detail) => dispatch({ type: 'reverted', detail })),
+      openRun: (runId) => dispatch({ type: 'openRun', runId }),
       dismissResult: () => dispatch({ type: 'dismissResult' }),
       exportVersion: (versionId) =>
         withBusy('exporting', () => api.call('versions.export', { versionId }), ({ savedTo }) => {

@@ -19,3 +19,9 @@ export function stepRadius(radius: ImagePx, direction: -1 | 1): ImagePx {
 export function defaultRadius(width: number, height: number): ImagePx {
   return clampRadius(Math.max(width, height) / 60);
 }
+
+/** Pen pressure scales the radius: a light touch paints 15 % of the size, full pressure all of it. */
+export function pressureRadius(radius: ImagePx, pressure: number): ImagePx {
+  const p = Number.isFinite(pressure) ? Math.min(1, Math.max(0, pressure)) : 1;
+  return imagePx(Math.max(0.5, radius * (0.15 + 0.85 * p)));
+}

@@ -9,13 +9,16 @@ export interface PaintingState {
   readonly mode: StrokeMode;
   readonly radius: ImagePx;
   readonly points: readonly ImagePoint[];
+  /** Per-point radii when the pointer reports pressure (a pen), else null. */
+  readonly radii: readonly ImagePx[] | null;
 }
 
 export type BrushState = IdleState | PaintingState;
 
 export type BrushInput =
-  | { readonly type: 'pointerDown'; readonly point: ImagePoint; readonly radius: ImagePx; readonly mode: StrokeMode }
-  | { readonly type: 'pointerMove'; readonly point: ImagePoint }
+  /** `pressure` (0..1) only for pointers that report it (pens); it scales the radius per point. */
+  | { readonly type: 'pointerDown'; readonly point: ImagePoint; readonly radius: ImagePx; readonly mode: StrokeMode; readonly pressure?: number }
+  | { readonly type: 'pointerMove'; readonly point: ImagePoint; readonly pressure?: number }
   | { readonly type: 'pointerUp' }
   | { readonly type: 'cancel' };
 

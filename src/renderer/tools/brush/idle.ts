@@ -1,11 +1,13 @@
+import { pressureRadius } from './brushSize';
 import type { BrushInput, BrushTransition, IdleState } from './brushState';
 
 /** Idle: only a primary-button press starts a stroke. */
 export function updateIdle(state: IdleState, input: BrushInput): BrushTransition {
   if (input.type !== 'pointerDown' || !(input.radius > 0)) return { state, effects: [] };
   const { point, radius, mode } = input;
+  const r = input.pressure === undefined ? radius : pressureRadius(radius, input.pressure);
   return {
-    state: { kind: 'painting', mode, radius, points: [point] },
-    effects: [{ type: 'previewSegment', from: point, to: point, radius, mode }],
+    state: { kind: 'painting', mode, radius, points: [point], radii: input.pressure === undefined ? null : [r] },
+    effects: [{ type: 'previewSegment', from: point, to: point, radius: r, mode }],
   };
 }

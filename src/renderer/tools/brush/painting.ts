@@ -1,3 +1,4 @@
+import { pressureRadius } from './brushSize';
 import { IDLE, type BrushInput, type BrushTransition, type PaintingState } from './brushState';
 
 /**
@@ -14,13 +15,16 @@ export function updatePainting(state: PaintingState, input: BrushInput): BrushTr
     case 'pointerMove': {
       const last = state.points[state.points.length - 1]!;
       if (Math.hypot(input.point.x - last.x, input.point.y - last.y) < minSpacing(state.radius)) return { state, effects: [] };
+      const r = state.radii ? pressureRadius(state.radius, input.pressure ?? 1) : state.radius;
       return {
-        state: { ...state, points: [...state.points, input.point] },
-        effects: [{ type: 'previewSegment', from: last, to: input.point, radius: state.radius, mode: state.mode }],
+        state: { ...state, points: [...state.points, input.point], radii: state.radii ? [...state.radii, r] : null },
+        effects: [{ type: 'previewSegment', from: last, to: input.point, radius: r, mode: state.mode }],
       };
     }
-    case 'pointerUp':
-      return { state: IDLE, effects: [{ type: 'commitStroke', stroke: { mode: state.mode, radius: state.radius, points: state.points } }] };
+    case 'pointerUp': {
+      const stroke = { mode: state.mode, radius: state.radius, points: state.points };
+      return { state: IDLE, effects: [{ type: 'commitStroke', stroke: state.radii ? { ...stroke, radii: state.radii } : stroke }] };
+    }
     case 'cancel':
       return { state: IDLE, effects: [{ type: 'discardPreview' }] };
     case 'pointerDown':

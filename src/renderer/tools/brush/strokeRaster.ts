@@ -77,26 +77,43 @@ export function rasterizeCapsule(a: ImagePoint, b: ImagePoint, radius: ImagePx, 
   }
 }
 
-/** Emits the spans of a whole stroke: one disc for a single point, else one capsule per segment (spans may overlap). */
-export function rasterizeStroke(points: readonly ImagePoint[], radius: ImagePx, bounds: RasterBounds, emit: SpanSink): void {
+/**
+ * Emits the spans of a whole stroke: one disc for a single point, else one
+ * capsule per segment (spans may overlap). With per-point `radii` (pen
+ * pressure) each segment is the union of its two end discs, each at its own
+ * radius, and the capsule of the smaller one.
+ */
+export function rasterizeStroke(points: readonly ImagePoint[], radius: ImagePx, bounds: RasterBounds, emit: SpanSink, radii?: readonly ImagePx[]): void {
   const first = points[0];
   if (!first) return;
+  const r = (k: number): ImagePx => (radii && radii.length === points.length ? radii[k]! : radius);
   if (points.length === 1) {
-    rasterizeCapsule(first, first, radius, bounds, emit);
+    rasterizeCapsule(first, first, r(0), bounds, emit);
     return;
   }
-  for (let k = 1; k < points.length; k++) rasterizeCapsule(points[k - 1]!, points[k]!, radius, bounds, emit);
+  for (let k = 1; k < points.length; k++) {
+    const a = points[k - 1]!, b = points[k]!;
+    const ra = r(k - 1), rb = r(k);
+    if (ra === rb) {
+      rasterizeCapsule(a, b, ra, bounds, emit);
+      continue;
+    }
+    rasterizeCapsule(a, a, ra, bounds, emit);
+    rasterizeCapsule(b, b, rb, bounds, emit);
+    rasterizeCapsule(a, b, (ra < rb ? ra : rb), bounds, emit);
+  }
 }
 
 /** Bounding box (image pixels, inclusive-exclusive) a stroke can touch, before clipping. */
-export function strokeExtent(points: readonly ImagePoint[], radius: ImagePx): { x0: number; y0: number; x1: number; y1: number } | null {
+export function strokeExtent(points: readonly ImagePoint[], radius: ImagePx, radii?: readonly ImagePx[]): { x0: number; y0: number; x1: number; y1: number } | null {
   if (points.length === 0) return null;
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const p of points) {
-    x0 = Math.min(x0, p.x - radius);
-    y0 = Math.min(y0, p.y - radius);
-    x1 = Math.max(x1, p.x + radius);
-    y1 = Math.max(y1, p.y + radius);
-  }
+  points.forEach((p, k) => {
+    const r = radii?.[k] ?? radius;
+    x0 = Math.min(x0, p.x - r);
+    y0 = Math.min(y0, p.y - r);
+    x1 = Math.max(x1, p.x + r);
+    y1 = Math.max(y1, p.y + r);
+  });
   return { x0, y0, x1, y1 };
 }

@@ -1,0 +1,233 @@
+/**
+ * Comparing fills: a sample against the original with a split slider, two
+ * samples side by side with one shared zoom and pan, and the outside-mask
+ * change heatmap. Every pane draws the same image-pixel view transform
+ * (geometry/coords), so the panes stay in step by construction.
+ */
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from 'react';
+import type { SampleSummary } from '../../shared/api';
+import {
+  fitView, imageSize as toImageSize, panBy, screenPoint, screenPx, wheelZoomFactor, zoomAt, type ViewTransform,
+} from '../geometry/coords';
+import { changeHeatmap, excludedArea, proxyMargin, type ChangeReport } from '../gallery/heatmap';
+import { useElementSize } from '../hooks/useElementSize';
+import { loadImage } from '../hooks/useDiversity';
+import { maskValue, type MaskRaster } from '../mask/tiledMask';
+import type { CompareRequest } from './Gallery';
+
+interface Props {
+  readonly request: CompareRequest;
+  readonly samples: readonly SampleSummary[];
+  readonly originalUrl: string;
+  readonly urlOf: (sampleId: number) => string;
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+  /** Lossy proxies (JPEG/WebP) need a wider margin around the mask in the heatmap. */
+  readonly lossyProxy: boolean;
+  /** The mask the run was made with, when this session knows it; else the samples' boxes stand in. */
+  readonly mask: MaskRaster | null;
+  readonly onChange: (request: CompareRequest) => void;
+  readonly onClose: () => void;
+}
+
+function imageStyle(view: ViewTransform, w: number, h: number): CSSProperties {
+  return { width: w, height: h, transform: `translate(${view.offsetX}px, ${view.offsetY}px) scale(${view.scale})` };
+}
+
+/** Wheel zoom and drag pan on a pane, writing the shared view. */
+function usePaneGestures(ref: React.RefObject<HTMLDivElement | null>, view: ViewTransform, setView: (v: ViewTransform) => void) {
+  const latest = useRef(view);
+  latest.current = view;
+  const set = useRef(setView);
+  set.current = setView;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent): void => {
+      e.preventDefault();
+      const box = el.getBoundingClientRect();
+      set.current(zoomAt(latest.current, screenPoint(e.clientX - box.left, e.clientY - box.top), wheelZoomFactor(e.deltaY, e.deltaMode)));
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [ref]);
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  return {
+    onPointerDown: (e: ReactPointerEvent<HTMLDivElement>) => {
+      e.currentTarget.setPointerCapture(e.pointerId);
+      drag.current = { x: e.clientX, y: e.clientY };
+    },
+    onPointerMove: (e: ReactPointerEvent<HTMLDivElement>) => {
+      const d = drag.current;
+      if (!d) return;
+      drag.current = { x: e.clientX, y: e.clientY };
+      set.current(panBy(latest.current, screenPx(e.clientX - d.x), screenPx(e.clientY - d.y)));
+    },
+    onPointerUp: () => { drag.current = null; },
+  };
+}
+
+function Pane({ children, view, setView, label, testId }: { children: React.ReactNode; view: ViewTransform; setView: (v: ViewTransform) => void; label: string; testId: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const gestures = usePaneGestures(ref, view, setView);
+  return (
+    <div ref={ref} className="compare-pane" data-testid={testId} data-view-scale={view.scale} data-view-offset-x={view.offsetX}
+      data-view-offset-y={view.offsetY} {...gestures}>
+      {children}
+      <span className="pane-label">{label}</span>
+    </div>
+  );
+}
+
+function useHeatmap(enabled: boolean, originalUrl: string, sampleUrl: string, inMask: (x: number, y: number, pw: number, ph: number) => boolean, lossy: boolean, imageWidth: number) {
+  const [state, setState] = useState<{ report: ChangeReport; url: string; margin: number } | null>(null);
+  const inMaskRef = useRef(inMask);
+  inMaskRef.current = inMask;
+  useEffect(() => {
+    setState(null);
+    if (!enabled) return;
+    let live = true;
+    Promise.all([loadImage(originalUrl), loadImage(sampleUrl)]).then(([o, s]) => {
+      if (!live) return;
+      const pw = o.naturalWidth, ph = o.naturalHeight;
+      const read = (img: HTMLImageElement): Uint8ClampedArray => {
+        const c = document.createElement('canvas');
+        c.width = pw;
+        c.height = ph;
+        const ctx = c.getContext('2d', { willReadFrequently: true })!;
+        ctx.drawImage(img, 0, 0, pw, ph);
+        return ctx.getImageData(0, 0, pw, ph).data;
+      };
+      const margin = proxyMargin(pw < imageWidth, lossy);
+      const excluded = excludedArea(pw, ph, (x, y) => inMaskRef.current(x, y, pw, ph), margin);
+      const report = changeHeatmap(read(o), read(s), pw, ph, excluded);
+      const c = document.createElement('canvas');
+      c.width = pw;
+      c.height = ph;
+      c.getContext('2d')!.putImageData(new ImageData(report.rgba, pw, ph), 0, 0);
+      setState({ report, url: c.toDataURL('image/png'), margin });
+    }, (err: unknown) => console.warn('Inpaint Studio: heatmap not computed:', err));
+    return () => { live = false; };
+  }, [enabled, originalUrl, sampleUrl, lossy, imageWidth]);
+  return state;
+}
+
+export function CompareView(p: Props) {
+  const { request, imageWidth: W, imageHeight: H } = p;
+  const body = useRef<HTMLDivElement>(null);
+  const size = useElementSize(body);
+  const panes = request.mode === 'side' ? 2 : 1;
+  const paneSize = useMemo(() => ({ width: screenPx(Math.max(1, (size.width - (panes - 1) * 8) / panes)), height: size.height }), [size, panes]);
+  const fitted = useMemo(() => fitView(toImageSize(W, H), paneSize, 12), [W, H, paneSize]);
+  const [manual, setManual] = useState<ViewTransform | null>(null);
+  const view = manual ?? fitted;
+  const [split, setSplit] = useState(50);
+  const byId = new Map(p.samples.map((s) => [s.id, s]));
+  const a = byId.get(request.a);
+  const b = request.mode === 'side' ? byId.get(request.b) : undefined;
+  const inMask = (x: number, y: number, pw: number, ph: number): boolean => {
+    const ix = Math.floor(((x + 0.5) * W) / pw), iy = Math.floor(((y + 0.5) * H) / ph);
+    if (p.mask) return maskValue(p.mask, ix, iy) === 255;
+    return !!a && ix >= a.x && iy >= a.y && ix < a.x + a.width && iy < a.y + a.height;
+  };
+  const heat = useHeatmap(request.mode === 'heatmap' && !!a, p.originalUrl, a ? p.urlOf(a.id) : '', inMask, p.lossyProxy, W);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        p.onClose();
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [p]);
+
+  if (!a) return null;
+  const style = imageStyle(view, W, H);
+  const sampleName = (s: SampleSummary): string => `Sample ${s.index + 1} (seed ${s.seed})`;
+  const setMode = (mode: 'split' | 'heatmap' | 'side'): void => {
+    if (mode === 'side') {
+      const other = p.samples.find((s) => s.id !== a.id);
+      if (other) p.onChange({ mode, a: a.id, b: other.id });
+    } else p.onChange({ mode, a: a.id });
+  };
+
+  return (
+    <div className="modal-backdrop compare-backdrop">
+      <div className="modal compare" role="dialog" aria-modal="true" aria-labelledby="compare-heading" data-testid="compare-view" data-mode={request.mode}>
+        <header className="compare-header">
+          <h2 id="compare-heading">Compare</h2>
+          <div className="segmented" role="tablist" aria-label="Comparison">
+            <button type="button" role="tab" aria-selected={request.mode === 'split'} onClick={() => setMode('split')}>Split with original</button>
+            <button type="button" role="tab" aria-selected={request.mode === 'side'} disabled={p.samples.length < 2} onClick={() => setMode('side')}>Side by side</button>
+            <button type="button" role="tab" aria-selected={request.mode === 'heatmap'} onClick={() => setMode('heatmap')}>Outside-mask change</button>
+          </div>
+          <label className="inline small">
+            <span>{request.mode === 'side' ? 'Left' : 'Sample'}</span>
+            <select value={a.id} aria-label="Sample to compare" onChange={(e) => p.onChange({ ...request, a: Number(e.currentTarget.value) } as CompareRequest)}>
+              {p.samples.map((s) => <option key={s.id} value={s.id}>{sampleName(s)}</option>)}
+            </select>
+          </label>
+          {request.mode === 'side' && (
+            <label className="inline small">
+              <span>Right</span>
+              <select value={request.b} aria-label="Second sample" onChange={(e) => p.onChange({ ...request, b: Number(e.currentTarget.value) })}>
+                {p.samples.map((s) => <option key={s.id} value={s.id}>{sampleName(s)}</option>)}
+              </select>
+            </label>
+          )}
+          <span className="segmented">
+            <button type="button" onClick={() => setManual(null)}>Fit</button>
+            <button type="button" onClick={() => setManual(zoomAt(view, screenPoint(paneSize.width / 2, paneSize.height / 2), 1 / view.scale))}>100 %</button>
+          </span>
+          <button type="button" onClick={p.onClose} aria-label="Close comparison">Close</button>
+        </header>
+        <div ref={body} className={`compare-body panes-${panes}`}>
+          {request.mode === 'split' && (
+            <Pane view={view} setView={setManual} label={`Original | ${sampleName(a)}`} testId="compare-pane">
+              <img className="compare-img" src={p.originalUrl} alt="Original" style={style} draggable={false} />
+              <div className="compare-clip" style={{ clipPath: `inset(0 0 0 ${split}%)` }}>
+                <img className="compare-img" src={p.urlOf(a.id)} alt={sampleName(a)} style={style} draggable={false} />
+              </div>
+              <div className="split-line" style={{ left: `${split}%` }} />
+            </Pane>
+          )}
+          {request.mode === 'side' && b && (
+            <>
+              <Pane view={view} setView={setManual} label={sampleName(a)} testId="compare-pane">
+                <img className="compare-img" src={p.urlOf(a.id)} alt={sampleName(a)} style={style} draggable={false} />
+              </Pane>
+              <Pane view={view} setView={setManual} label={sampleName(b)} testId="compare-pane">
+                <img className="compare-img" src={p.urlOf(b.id)} alt={sampleName(b)} style={style} draggable={false} />
+              </Pane>
+            </>
+          )}
+          {request.mode === 'heatmap' && (
+            <Pane view={view} setView={setManual} label={`Change outside the mask: ${sampleName(a)}`} testId="compare-pane">
+              <img className="compare-img dim" src={p.urlOf(a.id)} alt={sampleName(a)} style={style} draggable={false} />
+              {heat && <img className="compare-img heat" src={heat.url} alt="Change heatmap" style={style} draggable={false} />}
+            </Pane>
+          )}
+        </div>
+        <footer className="compare-footer small">
+          {request.mode === 'split' && (
+            <label className="inline">
+              <span>Split</span>
+              <input type="range" min={0} max={100} value={split} aria-label="Split position" onChange={(e) => setSplit(Number(e.currentTarget.value))} />
+              <span className="muted">Left of the line: original; right: the sample. Wheel zooms, drag pans.</span>
+            </label>
+          )}
+          {request.mode === 'side' && <span className="muted">Both panes share one zoom and pan: wheel over either, drag either.</span>}
+          {request.mode === 'heatmap' && (heat ? (
+            <span data-testid="heatmap-stats" data-max-outside={heat.report.maxOutside} data-changed-outside={heat.report.changedOutside}>
+              Outside the mask: <strong>{heat.report.changedOutside === 0 ? 'no pixel changed' : `${heat.report.changedOutside} pixels changed (max ${heat.report.maxOutside}/255)`}</strong>
+              {' '}of {heat.report.outsidePixels.toLocaleString()} compared. Blue: the mask plus a {heat.margin}-px band where the display proxy&apos;s resizing and encoding blur across the edge
+              (the full-resolution output is byte-identical outside the mask by construction).
+            </span>
+          ) : <span className="muted">Computing…</span>)}
+        </footer>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * Autosaved mask drafts (masks.saveDraft): restored when the editor opens on
+ * the version the draft was drawn on, saved a moment after the last edit,
+ * cleared when the user empties the mask. Nothing is saved until the mask
+ * was actually edited here, so opening another version never overwrites a
+ * draft.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { StudioApi } from '../../shared/api';
+import { encodeMaskPng } from '../mask/maskPng';
+import { decodeMaskPng } from '../mask/maskPngDecode';
+import { isMaskEmpty, type MaskRaster } from '../mask/tiledMask';
+
+export const DRAFT_DELAY_MS = 800;
+
+export interface DraftStatus {
+  readonly state: 'loading' | 'idle' | 'pending' | 'saving' | 'saved' | 'restored' | 'failed';
+  readonly savedAt: string | null;
+}
+
+export function useMaskDraft(
+  api: StudioApi, projectId: number, versionId: number, width: number, height: number,
+  mask: MaskRaster, restore: (mask: MaskRaster) => void, onError: (err: unknown) => void,
+): DraftStatus {
+  const [status, setStatus] = useState<DraftStatus>({ state: 'loading', savedAt: null });
+  const baseline = useRef<MaskRaster | null>(null);
+  const saved = useRef(false);
+  const latest = useRef({ restore, onError });
+  latest.current = { restore, onError };
+
+  useEffect(() => {
+    let live = true;
+    api.call('masks.getDraft', { projectId })
+      .then(async (draft) => {
+        if (!live) return;
+        if (!draft || draft.versionId !== versionId) {
+          setStatus({ state: 'idle', savedAt: null });
+          return;
+        }
+        const restored = await decodeMaskPng(draft.mask, width, height);
+        if (!live) return;
+        baseline.current = restored;
+        saved.current = true;
+        latest.current.restore(restored);
+        setStatus({ state: 'restored', savedAt: draft.savedAt });
+      })
+      .catch((err: unknown) => {
+        if (!live) return;
+        setStatus({ state: 'failed', savedAt: null });
+        latest.current.onError(err);
+      });
+    return () => { live = false; };
+  }, [api, projectId, versionId, width, height]);
+
+  const ready = status.state !== 'loading';
+  useEffect(() => {
+    if (!ready) return;
+    if (baseline.current === null) baseline.current = mask;
+    if (mask === baseline.current) return;
+    setStatus((s) => (s.state === 'pending' ? s : { ...s, state: 'pending' }));
+    const timer = window.setTimeout(() => {
+      const empty = isMaskEmpty(mask);
+      if (empty && !saved.current) return;
+      setStatus((s) => ({ ...s, state: 'saving' }));
+      const work = empty
+        ? api.call('masks.clearDraft', { projectId }).then(() => { saved.current = false; return null; })
+        : encodeMaskPng(mask).then((png) => api.call('masks.saveDraft', { projectId, versionId, mask: png })).then((r) => { saved.current = true; return r.savedAt; });
+      work.then(
+        (savedAt) => { baseline.current = mask; setStatus({ state: empty ? 'idle' : 'saved', savedAt }); },
+        (err: unknown) => { setStatus({ state: 'failed', savedAt: null }); latest.current.onError(err); },
+      );
+    }, DRAFT_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [api, projectId, versionId, mask, ready]);
+
+  return status;
+}

@@ -1,0 +1,69 @@
+/**
+ * Zoom and pan of the stage: "fit" until the user zooms or pans, then a
+ * free view transform. Wheel zooms to the cursor; space-drag and the middle
+ * button pan. All arithmetic is in geometry/coords.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import {
+  actualPixelsView, fitView, panBy, screenPoint, screenPx, wheelZoomFactor, zoomAt,
+  type ImageSize, type ScreenPoint, type ScreenSize, type ViewTransform,
+} from '../geometry/coords';
+
+const PADDING = 16;
+
+export interface Viewport {
+  readonly view: ViewTransform;
+  readonly fitted: boolean;
+  fit(): void;
+  actualPixels(anchor?: ScreenPoint): void;
+  panStart(clientX: number, clientY: number): void;
+  panMove(clientX: number, clientY: number): boolean;
+  panEnd(): void;
+  readonly panning: boolean;
+}
+
+export function useViewport(container: RefObject<HTMLElement | null>, image: ImageSize, viewport: ScreenSize): Viewport {
+  const fitted = useMemo(() => fitView(image, viewport, PADDING), [image, viewport]);
+  const [manual, setManual] = useState<ViewTransform | null>(null);
+  const view = manual ?? fitted;
+  const latest = useRef(view);
+  latest.current = view;
+  const pan = useRef<{ x: number; y: number } | null>(null);
+  const [panning, setPanning] = useState(false);
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent): void => {
+      e.preventDefault(); // the page must not scroll or zoom
+      const box = el.getBoundingClientRect();
+      const anchor = screenPoint(e.clientX - box.left, e.clientY - box.top);
+      setManual(zoomAt(latest.current, anchor, wheelZoomFactor(e.deltaY, e.deltaMode)));
+    };
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => el.removeEventListener('wheel', onWheel);
+  }, [container]);
+
+  const fit = useCallback(() => setManual(null), []);
+  const actualPixels = useCallback((anchor?: ScreenPoint) => {
+    const el = container.current;
+    const centre = anchor ?? screenPoint((el?.clientWidth ?? 0) / 2, (el?.clientHeight ?? 0) / 2);
+    setManual(actualPixelsView(latest.current, centre, Math.min(2, window.devicePixelRatio || 1)));
+  }, [container]);
+  const panStart = useCallback((x: number, y: number) => {
+    pan.current = { x, y };
+    setPanning(true);
+  }, []);
+  const panMove = useCallback((x: number, y: number): boolean => {
+    const last = pan.current;
+    if (!last) return false;
+    pan.current = { x, y };
+    setManual(panBy(latest.current, screenPx(x - last.x), screenPx(y - last.y)));
+    return true;
+  }, []);
+  const panEnd = useCallback(() => {
+    pan.current = null;
+    setPanning(false);
+  }, []);
+  return { view, fitted: manual === null, fit, actualPixels, panStart, panMove, panEnd, panning };
+}

@@ -1,0 +1,83 @@
+/** Helpers for driving the mask stage: geometry from its data attributes, gestures in image pixels, the mask read back as a PNG download. */
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+
+export interface StageGeometry {
+  readonly box: { x: number; y: number; width: number; height: number };
+  readonly scale: number;
+  readonly offsetX: number;
+  readonly offsetY: number;
+  readonly imageWidth: number;
+  readonly imageHeight: number;
+}
+
+export async function stageGeometry(page: Page): Promise<StageGeometry> {
+  const stage = page.getByTestId('stage-container');
+  const box = await stage.boundingBox();
+  if (!box) throw new Error('the stage is not visible');
+  const num = async (name: string): Promise<number> => Number(await stage.getAttribute(name));
+  return {
+    box,
+    scale: await num('data-view-scale'),
+    offsetX: await num('data-view-offset-x'),
+    offsetY: await num('data-view-offset-y'),
+    imageWidth: await num('data-image-width'),
+    imageHeight: await num('data-image-height'),
+  };
+}
+
+/** Page coordinates (whole CSS pixels, as a mouse delivers them) of an image point. */
+export function toPage(g: StageGeometry, ix: number, iy: number): { x: number; y: number } {
+  return { x: Math.round(g.box.x + g.offsetX + ix * g.scale), y: Math.round(g.box.y + g.offsetY + iy * g.scale) };
+}
+
+/** The image point a page coordinate maps to: the inverse of the view transform, computed here independently. */
+export function toImage(g: StageGeometry, p: { x: number; y: number }): { x: number; y: number } {
+  return { x: (p.x - g.box.x - g.offsetX) / g.scale, y: (p.y - g.box.y - g.offsetY) / g.scale };
+}
+
+export async function maskFilled(page: Page): Promise<number> {
+  return Number(await page.getByTestId('stage-container').getAttribute('data-mask-filled'));
+}
+
+export async function waitReady(page: Page): Promise<void> {
+  await page.getByTestId('stage-container').and(page.locator('[data-ready="true"]')).waitFor({ timeout: 60_000 });
+}
+
+/** Saves the mask through the UI ("Save mask…") and decodes the downloaded PNG: 1 = fill. */
+export async function downloadMask(page: Page): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Save mask…' }).click();
+  const file = await (await download).path();
+  const { data, info } = await sharp(await readFile(file)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const out = new Uint8Array(info.width * info.height);
+  for (let i = 0; i < out.length; i++) out[i] = data[i]! > 127 ? 1 : 0;
+  return { width: info.width, height: info.height, data: out };
+}
+
+/** Independent point-in-polygon (ray casting, even-odd). */
+export function insidePolygon(px: number, py: number, poly: readonly { x: number; y: number }[]): boolean {
+  let c = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const a = poly[i]!, b = poly[j]!;
+    if ((a.y > py) !== (b.y > py) && px < ((b.x - a.x) * (py - a.y)) / (b.y - a.y) + a.x) c = !c;
+  }
+  return c;
+}
+
+export function shoelace(poly: readonly { x: number; y: number }[]): number {
+  let s = 0;
+  for (let i = 0; i < poly.length; i++) {
+    const a = poly[i]!, b = poly[(i + 1) % poly.length]!;
+    s += a.x * b.y - b.x * a.y;
+  }
+  return Math.abs(s) / 2;
+}
+
+export async function drag(page: Page, path: readonly { x: number; y: number }[], opts: { button?: 'left' | 'middle' } = {}): Promise<void> {
+  await page.mouse.move(path[0]!.x, path[0]!.y);
+  await page.mouse.down(opts);
+  for (const p of path.slice(1)) await page.mouse.move(p.x, p.y);
+  await page.mouse.up(opts);
+}
