@@ -126,9 +126,9 @@ def file_licence(pkg_root: Path, pkg: str, rel: str) -> str:
         if not files or not lic:
             continue
         for pattern in files.group(1).split():
-            rx = "^" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
-            target = rel.lstrip("/")
-            if re.match(rx, target) or re.match(rx, Path(target).name):
+            # DEP-5 paths are relative to the upstream tree; installed paths end with them
+            rx = "(^|/)" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
+            if re.search(rx, rel.lstrip("/")):
                 specificity = len(pattern.replace("*", ""))
                 if specificity > best_len:
                     best, best_len = lic.group(1).strip(), specificity

@@ -64,6 +64,7 @@ def main() -> int:
     ap.add_argument("--max-steps", type=int)
     ap.add_argument("--max-hours", type=float, default=math.inf, help="stop (with a checkpoint) after this long")
     ap.add_argument("--threads", type=int)
+    ap.add_argument("--runs-dir", type=Path, default=RUNS)
     ap.add_argument("--set", nargs="*", default=[], metavar="KEY=JSON", help="override config keys")
     args = ap.parse_args()
 
@@ -73,7 +74,7 @@ def main() -> int:
     if args.max_steps:
         overrides["max_steps"] = args.max_steps
     cfg = make_config(args.config, **overrides)
-    run_dir = RUNS / (args.name or cfg["id"])
+    run_dir = args.runs_dir / (args.name or cfg["id"])
     run_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path = run_dir / "ckpt.pt"
     torch.set_num_threads(cfg["threads"])
