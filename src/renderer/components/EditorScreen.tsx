@@ -31,6 +31,7 @@ import { FillPanel } from './FillPanel';
 import { Gallery, type CompareRequest } from './Gallery';
 import { HelpOverlay } from './HelpOverlay';
 import { MaskPanel } from './MaskPanel';
+import { SelectPanel } from './SelectPanel';
 import { MaskStage, type StageControl } from './MaskStage';
 import { Toolbar } from './Toolbar';
 import { VersionList } from './VersionList';
@@ -212,6 +213,14 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
           )}
         </div>
         <aside className="sidebar">
+          <SelectPanel
+            api={api}
+            versionId={versionId}
+            width={width}
+            height={height}
+            onSelection={(selection, label, subtract) => dispatch({ type: 'addSelection', selection, label, subtract })}
+            onError={actions.reportError}
+          />
           <MaskPanel
             empty={empty}
             overlay={editor.overlay}

@@ -9,7 +9,7 @@ import type { ImagePoint } from '../geometry/coords';
 import { floodRegion } from '../tools/bucket/floodFill';
 import { rasterizePolygon } from '../tools/lasso/polygonFill';
 import type { MaskAction, StrokeMode } from './maskHistory';
-import { createMask, TILE_SIZE, tileRect, writeSpans, type MaskRaster, type MaskTile, type PixelBounds } from './tiledMask';
+import { createMask, maskBounds as tiledMaskBounds, TILE_SIZE, tileRect, writeSpans, type MaskRaster, type MaskTile, type PixelBounds } from './tiledMask';
 
 export interface PolygonEdit { readonly points: readonly ImagePoint[]; readonly mode: StrokeMode }
 
@@ -197,3 +197,31 @@ export function maskFromPixels(width: number, height: number, value: (i: number)
     }
   });
 }
+
+export interface SelectionEdit {
+  /** The selection at full size (e.g. from segment.select). */
+  readonly selection: MaskRaster;
+  readonly label: string;
+  /** Remove the selection from the mask instead of adding it. */
+  readonly subtract: boolean;
+}
+
+/** Adds (or removes) a semantic selection: one undo step, only the selection's tiles touched. */
+export const combineSelection: MaskAction<SelectionEdit> = {
+  name: 'Select',
+  perform(state, input) {
+    const sel = input.selection;
+    if (sel.width !== state.width || sel.height !== state.height) {
+      throw new Error(`selection is ${sel.width}×${sel.height}, the photo ${state.width}×${state.height}`);
+    }
+    const bounds = tiledMaskBounds(sel);
+    if (!bounds) return { state, undoable: false };
+    const a = readRegion(state, bounds);
+    const b = readRegion(sel, bounds);
+    for (let i = 0; i < a.length; i++) {
+      if (b[i]! > 127) a[i] = input.subtract ? 0 : 255;
+    }
+    const next = writeRegion(state, bounds, a);
+    return { state: next, undoable: next !== state };
+  },
+};

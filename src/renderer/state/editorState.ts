@@ -1,6 +1,6 @@
 /** The editor's local state: active tool, brush radius, overlay look and the mask's undo history. */
 import type { ImagePoint, ImagePx } from '../geometry/coords';
-import { bucketFill, growShrinkMask, invertMask, lassoFill, rectangleFill, replaceMask } from '../mask/maskActions';
+import { bucketFill, combineSelection, growShrinkMask, invertMask, lassoFill, rectangleFill, replaceMask } from '../mask/maskActions';
 import { clearMask, createHistory, paintStroke, perform, redo, undo, type MaskAction, type MaskHistory, type Stroke, type StrokeMode } from '../mask/maskHistory';
 import type { MaskRaster } from '../mask/tiledMask';
 import { clampRadius, defaultRadius, stepRadius } from '../tools/brush/brushSize';
@@ -33,6 +33,7 @@ export type EditorInput =
   | { readonly type: 'invert' }
   | { readonly type: 'growShrink'; readonly radius: number }
   | { readonly type: 'loadMask'; readonly mask: MaskRaster }
+  | { readonly type: 'addSelection'; readonly selection: MaskRaster; readonly label: string; readonly subtract: boolean }
   /** A saved draft becomes the starting mask: not an undo step of its own. */
   | { readonly type: 'restoreDraft'; readonly mask: MaskRaster }
   | { readonly type: 'clearMask' }
@@ -85,6 +86,8 @@ export function updateEditor(state: EditorState, input: EditorInput): EditorStat
       return edit(state, growShrinkMask, input.radius);
     case 'loadMask':
       return edit(state, replaceMask, input.mask);
+    case 'addSelection':
+      return edit(state, combineSelection, { selection: input.selection, label: input.label, subtract: input.subtract });
     case 'restoreDraft':
       // A draft arriving after the user already started editing never overwrites their work.
       if (state.history.past.length > 0 || state.history.present.filled > 0) return state;

@@ -1,0 +1,60 @@
+/**
+ * Semantic selection in the editor: "Select all" people on a portrait gives a
+ * mask close to the hand-made reference, subtracting removes it again, and a
+ * fill then runs on the selection.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT, startStudio, type Studio } from './harness';
+import { downloadMask, maskFilled, waitReady } from './stage';
+
+const PORTRAIT = path.join(REPO_ROOT, 'tests', 'fixtures', 'segmentation', 'grace_hopper.jpg');
+const REFERENCE = path.join(REPO_ROOT, 'tests', 'fixtures', 'segmentation', 'grace_hopper.mask.png');
+
+let studio: Studio;
+let page: Page;
+
+beforeAll(async () => {
+  studio = await startStudio();
+  page = await studio.newPage();
+}, 120_000);
+afterAll(async () => { await studio?.close(); });
+
+describe('select all people', () => {
+  it('selects the person close to the reference, subtracts it, and fills a selection', async () => {
+    await page.goto(studio.url);
+    await page.locator('input[aria-label="Photo file"]').setInputFiles(PORTRAIT);
+    await waitReady(page);
+    await page.getByLabel('Objects', { exact: true }).selectOption('person');
+    await page.getByRole('button', { name: 'Select all' }).click();
+    await expect.poll(() => maskFilled(page), { timeout: 90_000 }).toBeGreaterThan(0);
+
+    const mask = await downloadMask(page);
+    const { data, info } = await sharp(await readFile(REFERENCE)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    expect([mask.width, mask.height]).toEqual([info.width, info.height]);
+    let inter = 0, union = 0, refArea = 0;
+    for (let i = 0; i < mask.data.length; i++) {
+      const a = mask.data[i] === 1, b = data[i]! > 127;
+      if (a && b) inter++;
+      if (a || b) union++;
+      if (b) refArea++;
+    }
+    // The selection is grown by a small margin on purpose, so it covers the reference and a little more.
+    expect(inter / refArea).toBeGreaterThan(0.95);
+    expect(inter / union).toBeGreaterThan(0.8);
+
+    await page.getByLabel('subtract from the mask').check();
+    await page.getByRole('button', { name: 'Select all' }).click();
+    await expect.poll(() => maskFilled(page), { timeout: 90_000 }).toBe(0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => maskFilled(page)).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Fill', exact: true }).click();
+    await expect.poll(async () => (await studio.call('projects.list', {}))[0]!.id, { timeout: 10_000 }).toBeGreaterThan(0);
+    const projectId = (await studio.call('projects.list', {}))[0]!.id;
+    await expect.poll(async () => (await studio.call('projects.get', { projectId })).runs[0]?.status, { timeout: 120_000 }).toBe('done');
+  }, 300_000);
+});
