@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { REPO_ROOT, startStudio, type Studio } from './harness';
-import { downloadMask, maskFilled, waitReady } from './stage';
+import { downloadMask, maskFilled, stageGeometry, toPage, waitReady } from './stage';
 
 const PORTRAIT = path.join(REPO_ROOT, 'tests', 'fixtures', 'segmentation', 'grace_hopper.jpg');
 const REFERENCE = path.join(REPO_ROOT, 'tests', 'fixtures', 'segmentation', 'grace_hopper.mask.png');
@@ -57,4 +57,23 @@ describe('select all people', () => {
     const projectId = (await studio.call('projects.list', {}))[0]!.id;
     await expect.poll(async () => (await studio.call('projects.get', { projectId })).runs[0]?.status, { timeout: 120_000 }).toBe('done');
   }, 300_000);
+
+  it('click-to-select takes the object under the click; Alt-click removes it', async () => {
+    // The mask still holds the person selected in the test above.
+    const before = await maskFilled(page);
+    await page.keyboard.press('s');
+    const g = await stageGeometry(page);
+    // the centre of the reference person's bounding box
+    const { data, info } = await sharp(await readFile(REFERENCE)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    let sx = 0, sy = 0, n = 0;
+    for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) if (data[y * info.width + x]! > 127) { sx += x; sy += y; n++; }
+    const at = toPage(g, sx / n, sy / n);
+    await page.keyboard.down('Alt');
+    await page.mouse.click(at.x, at.y);
+    await page.keyboard.up('Alt');
+    expect(before).toBeGreaterThan(n * 0.9);
+    await expect.poll(() => maskFilled(page), { timeout: 90_000 }).toBeLessThan(before * 0.1);
+    await page.mouse.click(at.x, at.y);
+    await expect.poll(() => maskFilled(page), { timeout: 90_000 }).toBeGreaterThan(n * 0.9);
+  }, 240_000);
 });

@@ -50,7 +50,7 @@ interface Props {
 
 const KEEP_RUN_MASKS = 8;
 
-function editFor(edit: StageEdit): EditorInput {
+function editFor(edit: Exclude<StageEdit, { type: 'pick' }>): EditorInput {
   switch (edit.type) {
     case 'stroke': return { type: 'commitStroke', stroke: edit.stroke };
     case 'polygon': return { type: 'commitPolygon', tool: edit.tool, points: edit.points, mode: edit.mode };
@@ -99,6 +99,7 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
       case 'toolLasso': return dispatch({ type: 'selectTool', tool: 'lasso' });
       case 'toolRectangle': return dispatch({ type: 'selectTool', tool: 'rectangle' });
       case 'toolBucket': return dispatch({ type: 'selectTool', tool: 'bucket' });
+      case 'toolPick': return dispatch({ type: 'selectTool', tool: 'pick' });
       case 'invert': return dispatch({ type: 'invert' });
       case 'closePolygon': return stage.current?.closePolygon();
       case 'removeLastPoint': return stage.current?.removeLastPoint();
@@ -141,6 +142,15 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
   const saveMask = (): void => {
     encodeMaskPng(mask).then((png) => downloadBytes(png, `${project.image.fileName.replace(/\.[^.]+$/, '')}-mask.png`), actions.reportError);
   };
+  /** Click-to-select: the object under the point joins the mask (or leaves it) as one undo step. */
+  const pickAt = (point: { x: number; y: number }, subtract: boolean): void => {
+    api.call('segment.select', { versionId, target: { point: { x: Math.max(0, point.x), y: Math.max(0, point.y) } } })
+      .then(async (r) => {
+        if (r.layers.length === 0) return;
+        dispatch({ type: 'addSelection', selection: await decodeMaskPng(r.mask, width, height), label: r.layers[0]!.label, subtract });
+      })
+      .catch(actions.reportError);
+  };
   const loadMask = (file: File): void => {
     decodeMaskPng(file, width, height).then((m) => dispatch({ type: 'loadMask', mask: m }), actions.reportError);
   };
@@ -182,7 +192,7 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
             overlayRgb={rgb}
             overlayOpacity={editor.overlay.opacity}
             edgePreview={edgeCanvas}
-            onEdit={(edit) => dispatch(editFor(edit))}
+            onEdit={(edit) => (edit.type === 'pick' ? pickAt(edit.point, edit.mode === 'erase') : dispatch(editFor(edit)))}
             onImageError={onImageError}
           />
           {result && (

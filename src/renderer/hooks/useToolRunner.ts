@@ -16,7 +16,8 @@ import { toolKind, type ToolDefinition } from '../tools/toolTypes';
 export type StageEdit =
   | { readonly type: 'stroke'; readonly stroke: Stroke }
   | { readonly type: 'polygon'; readonly tool: 'lasso' | 'rectangle'; readonly points: readonly ImagePoint[]; readonly mode: StrokeMode }
-  | { readonly type: 'bucket'; readonly point: ImagePoint; readonly mode: StrokeMode };
+  | { readonly type: 'bucket'; readonly point: ImagePoint; readonly mode: StrokeMode }
+  | { readonly type: 'pick'; readonly point: ImagePoint; readonly mode: StrokeMode };
 
 export interface Outline { readonly points: readonly ImagePoint[]; readonly closed: boolean; readonly mode: StrokeMode }
 
@@ -89,6 +90,7 @@ export function useToolRunner(tool: ToolDefinition, sinks: ToolSinks): ToolRunne
         case 'lasso': return feedLasso({ type: 'pointerDown', point: p.point, mode, slop });
         case 'rectangle': return feedRect({ type: 'pointerDown', point: p.point, mode });
         case 'bucket': return s.current.edit({ type: 'bucket', point: p.point, mode });
+        case 'pick': return s.current.edit({ type: 'pick', point: p.point, mode });
       }
     },
     move(p) {

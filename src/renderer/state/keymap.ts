@@ -1,7 +1,7 @@
 /** Keyboard shortcuts -> editor commands. Pure, so it is tested without a browser; the help overlay lists SHORTCUTS. */
 export type EditorCommand =
   | 'undo' | 'redo' | 'brushSmaller' | 'brushLarger'
-  | 'toolBrush' | 'toolEraser' | 'toolLasso' | 'toolRectangle' | 'toolBucket'
+  | 'toolBrush' | 'toolEraser' | 'toolLasso' | 'toolRectangle' | 'toolBucket' | 'toolPick'
   | 'invert' | 'closePolygon' | 'removeLastPoint' | 'cancelStroke'
   | 'viewFit' | 'viewActual' | 'help';
 
@@ -36,6 +36,7 @@ export function commandForKey(k: KeyLike): EditorCommand | null {
     case 'l': return 'toolLasso';
     case 'm': return 'toolRectangle';
     case 'g': return 'toolBucket';
+    case 's': return 'toolPick';
     case 'Enter': return 'closePolygon';
     case 'Backspace': return 'removeLastPoint';
     case 'Escape': return 'cancelStroke';
@@ -53,6 +54,7 @@ export const SHORTCUTS: readonly { readonly keys: string; readonly what: string 
   { keys: 'Backspace', what: 'Remove the last polygon corner' },
   { keys: 'M', what: 'Rectangle' },
   { keys: 'G', what: 'Fill bucket: fills the enclosed area under the click' },
+  { keys: 'S', what: 'Select object: click an object (person, car, …) to add it; Alt-click removes it' },
   { keys: 'Alt + gesture', what: 'Subtract from the mask instead of adding' },
   { keys: '[ and ]', what: 'Brush smaller / larger' },
   { keys: 'Ctrl+I', what: 'Invert the mask' },

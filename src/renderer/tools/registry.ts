@@ -3,9 +3,10 @@ import { BUCKET_TOOL } from './bucket';
 import { ERASER_TOOL } from './eraser';
 import { LASSO_TOOL } from './lasso';
 import { RECTANGLE_TOOL } from './rectangle';
+import { PICK_TOOL } from './pick';
 import type { ToolDefinition, ToolId } from './toolTypes';
 
-export const TOOLS: readonly ToolDefinition[] = [BRUSH_TOOL, ERASER_TOOL, LASSO_TOOL, RECTANGLE_TOOL, BUCKET_TOOL];
+export const TOOLS: readonly ToolDefinition[] = [BRUSH_TOOL, ERASER_TOOL, LASSO_TOOL, RECTANGLE_TOOL, BUCKET_TOOL, PICK_TOOL];
 
 export function toolById(id: ToolId): ToolDefinition {
   return TOOLS.find((t) => t.id === id) ?? BRUSH_TOOL;

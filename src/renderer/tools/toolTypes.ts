@@ -1,9 +1,9 @@
 import type { StrokeMode } from '../mask/maskHistory';
 
-export type ToolId = 'brush' | 'eraser' | 'lasso' | 'rectangle' | 'bucket';
+export type ToolId = 'brush' | 'eraser' | 'lasso' | 'rectangle' | 'bucket' | 'pick';
 
 /** Which state machine drives the tool; the eraser is the brush machine writing 0. */
-export type ToolKind = 'brush' | 'lasso' | 'rectangle' | 'bucket';
+export type ToolKind = 'brush' | 'lasso' | 'rectangle' | 'bucket' | 'pick';
 
 export interface ToolDefinition {
   readonly id: ToolId;
