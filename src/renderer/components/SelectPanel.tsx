@@ -20,11 +20,14 @@ export function SelectPanel({ api, versionId, width, height, onSelection, onErro
   const [subtract, setSubtract] = useState(false);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  /** Grow margin in px; empty = the default (0.3 % of the photo's long side, at least 2 px). */
+  const [margin, setMargin] = useState<string>('');
+  const growPx = margin.trim() === '' ? undefined : Math.max(0, Math.min(256, Math.round(Number(margin)) || 0));
 
   const selectAll = (): void => {
     setBusy(true);
     setNote(null);
-    api.call('segment.select', { versionId, target: { className } })
+    api.call('segment.select', { versionId, target: { className }, ...(growPx !== undefined ? { growPx } : {}) })
       .then(async (r) => {
         if (r.layers.length === 0) {
           setNote(`No ${className} found in this photo.`);
@@ -45,6 +48,10 @@ export function SelectPanel({ api, versionId, width, height, onSelection, onErro
         <select id="select-class" value={className} onChange={(e) => setClassName(e.target.value)}>
           {CLASSES.map((c) => <option key={c} value={c}>{c}</option>)}
         </select>
+      </div>
+      <div className="row">
+        <label htmlFor="select-margin">Margin (px)</label>
+        <input id="select-margin" type="number" min={0} max={256} placeholder="auto" value={margin} onChange={(e) => setMargin(e.target.value)} />
       </div>
       <label className="row"><input type="checkbox" checked={subtract} onChange={(e) => setSubtract(e.target.checked)} /> subtract from the mask</label>
       <button type="button" disabled={busy} onClick={selectAll}>{busy ? 'Selecting…' : 'Select all'}</button>
