@@ -76,4 +76,31 @@ describe('select all people', () => {
     await page.mouse.click(at.x, at.y);
     await expect.poll(() => maskFilled(page), { timeout: 90_000 }).toBeGreaterThan(n * 0.9);
   }, 240_000);
+
+  it('dragging a box with the select tool takes the object inside it', async () => {
+    const { data, info } = await sharp(await readFile(REFERENCE)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    let x0 = info.width, y0 = info.height, x1 = 0, y1 = 0, n = 0;
+    for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) if (data[y * info.width + x]! > 127) {
+      x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y); n++;
+    }
+    await page.getByRole('button', { name: 'Clear mask' }).click();
+    await expect.poll(() => maskFilled(page)).toBe(0);
+    await page.keyboard.press('s');
+    const g = await stageGeometry(page);
+    const a = toPage(g, Math.max(0, x0 - 10), Math.max(0, y0 - 10));
+    const b = toPage(g, Math.min(info.width - 1, x1 + 10), Math.min(info.height - 1, y1 + 10));
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+    await page.mouse.move(b.x, b.y, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(() => maskFilled(page), { timeout: 90_000 }).toBeGreaterThan(n * 0.8);
+    // and nothing far outside the box
+    const mask = await downloadMask(page);
+    let outside = 0;
+    for (let y = 0; y < mask.height; y++) for (let x = 0; x < mask.width; x++) {
+      if (mask.data[y * mask.width + x] && (x < x0 - 40 || x > x1 + 40 || y < y0 - 40 || y > y1 + 40)) outside++;
+    }
+    expect(outside).toBe(0);
+  }, 240_000);
 });

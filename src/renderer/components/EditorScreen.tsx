@@ -50,12 +50,19 @@ interface Props {
 
 const KEEP_RUN_MASKS = 8;
 
-function editFor(edit: Exclude<StageEdit, { type: 'pick' }>): EditorInput {
+function editFor(edit: Exclude<StageEdit, { type: 'pick' | 'pickBox' }>): EditorInput {
   switch (edit.type) {
     case 'stroke': return { type: 'commitStroke', stroke: edit.stroke };
     case 'polygon': return { type: 'commitPolygon', tool: edit.tool, points: edit.points, mode: edit.mode };
     case 'bucket': return { type: 'bucket', point: edit.point, mode: edit.mode };
   }
+}
+
+/** The image-pixel box between two drag corners, clamped to the photo. */
+export function boxBetween(a: { x: number; y: number }, b: { x: number; y: number }, width: number, height: number): { x: number; y: number; width: number; height: number } {
+  const x0 = Math.max(0, Math.min(a.x, b.x)), y0 = Math.max(0, Math.min(a.y, b.y));
+  const x1 = Math.min(width, Math.max(a.x, b.x)), y1 = Math.min(height, Math.max(a.y, b.y));
+  return { x: Math.round(x0), y: Math.round(y0), width: Math.max(1, Math.round(x1 - x0)), height: Math.max(1, Math.round(y1 - y0)) };
 }
 
 export function EditorScreen({ state, actions, versionId, params, onParams, toolPrefs, runMasks }: Props) {
@@ -142,9 +149,9 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
   const saveMask = (): void => {
     encodeMaskPng(mask).then((png) => downloadBytes(png, `${project.image.fileName.replace(/\.[^.]+$/, '')}-mask.png`), actions.reportError);
   };
-  /** Click-to-select: the object under the point joins the mask (or leaves it) as one undo step. */
-  const pickAt = (point: { x: number; y: number }, subtract: boolean): void => {
-    api.call('segment.select', { versionId, target: { point: { x: Math.max(0, point.x), y: Math.max(0, point.y) } } })
+  /** Click or box selection: the object joins the mask (or leaves it) as one undo step. */
+  const pickAt = (target: { point: { x: number; y: number } } | { box: { x: number; y: number; width: number; height: number } }, subtract: boolean): void => {
+    api.call('segment.select', { versionId, target })
       .then(async (r) => {
         if (r.layers.length === 0) return;
         dispatch({ type: 'addSelection', selection: await decodeMaskPng(r.mask, width, height), label: r.layers[0]!.label, subtract });
@@ -192,7 +199,11 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
             overlayRgb={rgb}
             overlayOpacity={editor.overlay.opacity}
             edgePreview={edgeCanvas}
-            onEdit={(edit) => (edit.type === 'pick' ? pickAt(edit.point, edit.mode === 'erase') : dispatch(editFor(edit)))}
+            onEdit={(edit) => {
+              if (edit.type === 'pick') pickAt({ point: { x: Math.max(0, edit.point.x), y: Math.max(0, edit.point.y) } }, edit.mode === 'erase');
+              else if (edit.type === 'pickBox') pickAt({ box: boxBetween(edit.from, edit.to, width, height) }, edit.mode === 'erase');
+              else dispatch(editFor(edit));
+            }}
             onImageError={onImageError}
           />
           {result && (

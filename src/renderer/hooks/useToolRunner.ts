@@ -17,7 +17,8 @@ export type StageEdit =
   | { readonly type: 'stroke'; readonly stroke: Stroke }
   | { readonly type: 'polygon'; readonly tool: 'lasso' | 'rectangle'; readonly points: readonly ImagePoint[]; readonly mode: StrokeMode }
   | { readonly type: 'bucket'; readonly point: ImagePoint; readonly mode: StrokeMode }
-  | { readonly type: 'pick'; readonly point: ImagePoint; readonly mode: StrokeMode };
+  | { readonly type: 'pick'; readonly point: ImagePoint; readonly mode: StrokeMode }
+  | { readonly type: 'pickBox'; readonly from: ImagePoint; readonly to: ImagePoint; readonly mode: StrokeMode };
 
 export interface Outline { readonly points: readonly ImagePoint[]; readonly closed: boolean; readonly mode: StrokeMode }
 
@@ -46,6 +47,8 @@ export function useToolRunner(tool: ToolDefinition, sinks: ToolSinks): ToolRunne
   const brush = useRef<BrushState>(BRUSH_IDLE);
   const lasso = useRef<LassoState>(LASSO_IDLE);
   const rect = useRef<RectState>(RECT_IDLE);
+  /** Select-object tool: a click picks the object under it, a drag the object inside the box. */
+  const pick = useRef<{ from: ImagePoint; to: ImagePoint; mode: StrokeMode } | null>(null);
   const s = useRef(sinks);
   s.current = sinks;
   const kind = toolKind(tool);
@@ -90,13 +93,18 @@ export function useToolRunner(tool: ToolDefinition, sinks: ToolSinks): ToolRunne
         case 'lasso': return feedLasso({ type: 'pointerDown', point: p.point, mode, slop });
         case 'rectangle': return feedRect({ type: 'pointerDown', point: p.point, mode });
         case 'bucket': return s.current.edit({ type: 'bucket', point: p.point, mode });
-        case 'pick': return s.current.edit({ type: 'pick', point: p.point, mode });
+        case 'pick': pick.current = { from: p.point, to: p.point, mode }; return;
       }
     },
     move(p) {
       if (brush.current.kind === 'painting') feedBrush({ type: 'pointerMove', point: p.point, ...(p.pressure !== undefined ? { pressure: p.pressure } : {}) });
       if (lasso.current.kind !== 'idle') feedLasso({ type: 'pointerMove', point: p.point });
       if (rect.current.kind !== 'idle') feedRect({ type: 'pointerMove', point: p.point });
+      if (pick.current) {
+        pick.current = { ...pick.current, to: p.point };
+        const { from: a, to: b } = pick.current;
+        s.current.outline({ points: [a, { x: b.x, y: a.y } as ImagePoint, b, { x: a.x, y: b.y } as ImagePoint], closed: true, mode: pick.current.mode });
+      }
     },
     up(p) {
       if (brush.current.kind === 'painting') {
@@ -105,6 +113,13 @@ export function useToolRunner(tool: ToolDefinition, sinks: ToolSinks): ToolRunne
       }
       if (lasso.current.kind !== 'idle') feedLasso({ type: 'pointerUp', point: p.point });
       if (rect.current.kind !== 'idle') feedRect({ type: 'pointerUp', point: p.point });
+      if (pick.current) {
+        const { from, mode } = pick.current;
+        pick.current = null;
+        s.current.outline(null);
+        const dragged = Math.abs(p.point.x - from.x) >= 4 && Math.abs(p.point.y - from.y) >= 4;
+        s.current.edit(dragged ? { type: 'pickBox', from, to: p.point, mode } : { type: 'pick', point: from, mode });
+      }
     },
     doubleClick() {
       if (lasso.current.kind !== 'idle') feedLasso({ type: 'doubleClick' });
@@ -113,11 +128,12 @@ export function useToolRunner(tool: ToolDefinition, sinks: ToolSinks): ToolRunne
       if (type === 'cancel') {
         if (brush.current.kind !== 'idle') feedBrush({ type: 'cancel' });
         if (rect.current.kind !== 'idle') feedRect({ type: 'cancel' });
+        if (pick.current) { pick.current = null; s.current.outline(null); }
       }
       if (lasso.current.kind !== 'idle') feedLasso({ type });
     },
     busy() {
-      return brush.current.kind !== 'idle' || lasso.current.kind !== 'idle' || rect.current.kind !== 'idle';
+      return brush.current.kind !== 'idle' || lasso.current.kind !== 'idle' || rect.current.kind !== 'idle' || pick.current !== null;
     },
   };
 }
