@@ -9,32 +9,15 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startStudio, type Studio } from './harness';
+import { stageGeometry, type StageGeometry } from './stage';
 
 const SAMPLE = path.join(REPO_ROOT, 'assets', 'sample.jpg');
 const SCREENSHOT = path.join(REPO_ROOT, 'docs', 'screenshots', 'first-fill.png');
 
-interface StageGeometry {
-  readonly box: { x: number; y: number; width: number; height: number };
-  readonly scale: number;
-  readonly offsetX: number;
-  readonly offsetY: number;
-  readonly imageWidth: number;
-  readonly imageHeight: number;
-  readonly radius: number;
-}
-
-async function stageGeometry(page: Page): Promise<StageGeometry> {
-  const stage = page.getByTestId('stage-container');
-  const box = await stage.boundingBox();
-  if (!box) throw new Error('the stage is not visible');
-  const num = async (name: string): Promise<number> => Number(await stage.getAttribute(name));
+/** The stage geometry plus the brush radius shown in the toolbar. */
+async function stageWithRadius(page: Page): Promise<StageGeometry & { readonly radius: number }> {
   return {
-    box,
-    scale: await num('data-view-scale'),
-    offsetX: await num('data-view-offset-x'),
-    offsetY: await num('data-view-offset-y'),
-    imageWidth: await num('data-image-width'),
-    imageHeight: await num('data-image-height'),
+    ...(await stageGeometry(page)),
     radius: Number(/(\d+) px/.exec((await page.getByRole('toolbar').locator('output').textContent()) ?? '')?.[1]),
   };
 }
@@ -83,7 +66,7 @@ describe.sequential('first fill in browser mode', () => {
     expect(await page.getByRole('button', { name: 'Fill', exact: true }).isDisabled()).toBe(true);
 
     // Paint a stroke across the middle of the photo: from 35 % to 60 % of the width.
-    const g = await stageGeometry(page);
+    const g = await stageWithRadius(page);
     const toScreen = (ix: number, iy: number) => ({ x: g.box.x + g.offsetX + ix * g.scale, y: g.box.y + g.offsetY + iy * g.scale });
     const from = toScreen(g.imageWidth * 0.35, g.imageHeight * 0.45);
     const to = toScreen(g.imageWidth * 0.6, g.imageHeight * 0.5);

@@ -70,7 +70,8 @@ export function summarise(m: InstalledModel): ModelSummary {
   return { id: m.manifest.id, name: m.manifest.name, kind: m.manifest.kind, resolution: m.manifest.resolution, hasFp16: !!m.manifest.fp16File, licence: m.manifest.licence };
 }
 
-async function checkHash(file: string, expected: string): Promise<void> {
+/** Proves a model file is the one its manifest names (sha256). */
+export async function checkModelFileHash(file: string, expected: string): Promise<void> {
   let bytes: Buffer;
   try {
     bytes = await fs.readFile(file);
@@ -119,7 +120,7 @@ export async function loadModel(model: InstalledModel, options: { providers?: re
   const m = model.manifest;
   const useFp16 = options.fp16 === true && !!m.fp16File && !!m.fp16Sha256;
   const file = path.join(model.dir, useFp16 ? m.fp16File! : m.file);
-  await checkHash(file, useFp16 ? m.fp16Sha256! : m.sha256);
+  await checkModelFileHash(file, useFp16 ? m.fp16Sha256! : m.sha256);
   const session = await OnnxSession.open(file, options.providers, options.threads);
   try {
     checkGraphAgainstManifest(session.info, m);

@@ -5,7 +5,7 @@
  * is used only after its manifest, its file hash and its ONNX inputs and
  * outputs agree; every disagreement is named.
  */
-import { createHash } from 'node:crypto';
+import { checkModelFileHash } from '../inference/models';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -94,19 +94,6 @@ function parse<T>(schema: z.ZodType<T>, json: unknown, file: string): T {
   return r.data;
 }
 
-async function checkHash(file: string, expected: string): Promise<void> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(file);
-  } catch {
-    throw new StudioError('MODEL_MISSING', `model file ${file} is missing`);
-  }
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (actual !== expected) {
-    throw new StudioError('MODEL_INVALID', `model file ${path.basename(file)} does not match its manifest (sha256 ${actual.slice(0, 12)}…, manifest says ${expected.slice(0, 12)}…): it is damaged or was replaced`);
-  }
-}
-
 function checkIo(session: OnnxSession, inputs: readonly { name: string; shape: readonly number[] }[], outputs: readonly { name: string; shape: readonly number[] }[], what: string): void {
   const problems: string[] = [];
   const compare = (kind: string, list: readonly { name: string; shape: readonly (number | string | null)[] | null }[], want: { name: string; shape: readonly number[] }) => {
@@ -159,7 +146,7 @@ export function detectorSpec(m: DetectorManifest): DetectorSpec {
 export async function loadDetector(dir: string, providers?: readonly ExecutionProvider[]): Promise<LoadedDetector> {
   const manifest = await readDetectorManifest(dir);
   const file = path.join(dir, manifest.file);
-  await checkHash(file, manifest.sha256);
+  await checkModelFileHash(file, manifest.sha256);
   const session = await OnnxSession.open(file, providers);
   try {
     const spec = detectorSpec(manifest);
@@ -178,7 +165,7 @@ export async function loadDetector(dir: string, providers?: readonly ExecutionPr
 export async function loadPersonSegmenter(dir: string, providers?: readonly ExecutionProvider[]): Promise<LoadedPersonSegmenter> {
   const manifest = await readPersonSegmenterManifest(dir);
   const file = path.join(dir, manifest.file);
-  await checkHash(file, manifest.sha256);
+  await checkModelFileHash(file, manifest.sha256);
   const session = await OnnxSession.open(file, providers);
   try {
     const { width, height } = manifest.input;
