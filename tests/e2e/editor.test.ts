@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { growMask } from '../../src/shared/mask-ops';
 import { REPO_ROOT, startStudio, type Studio } from './harness';
-import { downloadMask, drag, insidePolygon, maskFilled, shoelace, stageGeometry, toImage, toPage, waitReady, type StageGeometry } from './stage';
+import { downloadMask, drag, insidePolygon, maskFilled, shoelace, stageGeometry, toImage, toPage, waitReady, openPhotoInEditor, type StageGeometry } from './stage';
 
 const SAMPLE = path.join(REPO_ROOT, 'assets', 'sample.jpg');
 const SHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -34,12 +34,7 @@ describe.sequential('mask editor in browser mode', () => {
 
   beforeAll(async () => {
     studio = await startStudio();
-    page = await studio.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(studio.url);
-    await page.locator('input[aria-label="Photo file"]').setInputFiles(SAMPLE);
-    await waitReady(page);
+    page = await openPhotoInEditor(studio, SAMPLE, errors);
     g = await stageGeometry(page);
   }, 120_000);
 

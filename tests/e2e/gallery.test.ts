@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, startStudio, type Studio } from './harness';
-import { drag, maskFilled, stageGeometry, toPage, waitReady } from './stage';
+import { drag, maskFilled, stageGeometry, toPage, waitReady, openPhotoInEditor } from './stage';
 
 const SAMPLE = path.join(REPO_ROOT, 'assets', 'sample.jpg');
 const SHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
@@ -39,12 +39,7 @@ describe.sequential('sample gallery in browser mode', () => {
 
   beforeAll(async () => {
     studio = await startStudio();
-    page = await studio.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(studio.url);
-    await page.locator('input[aria-label="Photo file"]').setInputFiles(SAMPLE);
-    await waitReady(page);
+    page = await openPhotoInEditor(studio, SAMPLE, errors);
     const g = await stageGeometry(page);
     await page.keyboard.press('m');
     await drag(page, [toPage(g, 700, 560), toPage(g, 780, 620), toPage(g, 860, 700)]);

@@ -81,3 +81,14 @@ export async function drag(page: Page, path: readonly { x: number; y: number }[]
   for (const p of path.slice(1)) await page.mouse.move(p.x, p.y);
   await page.mouse.up(opts);
 }
+
+/** A page with `photo` opened in the editor; console errors and page errors are collected into `errors`. */
+export async function openPhotoInEditor(studio: { url: string; newPage(): Promise<Page> }, photo: string, errors: string[]): Promise<Page> {
+  const page = await studio.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(studio.url);
+  await page.locator('input[aria-label="Photo file"]').setInputFiles(photo);
+  await waitReady(page);
+  return page;
+}

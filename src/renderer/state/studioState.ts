@@ -101,6 +101,19 @@ function upsertProject(projects: readonly ProjectSummary[], detail: ProjectDetai
   return [detail.project, ...projects.filter((p) => p.id !== detail.project.id)];
 }
 
+/** A new head version (applied sample or revert): the editor restarts on it. */
+function withNewHead(state: StudioState, detail: ProjectDetail): StudioState {
+  return {
+    ...state,
+    project: detail,
+    projects: upsertProject(state.projects, detail),
+    baseVersionId: detail.project.headVersionId,
+    result: null,
+    preview: null,
+    busy: null,
+  };
+}
+
 function onJobEvent(state: StudioState, event: StudioEvent): StudioState {
   if (event.type === 'batch.progress') return state; // batch jobs have their own panel
   const job = state.job;
@@ -214,14 +227,7 @@ export function updateStudio(state: StudioState, input: StudioInput): StudioStat
     case 'event':
       return onJobEvent(state, input.event);
     case 'sampleApplied':
-      return {
-        ...state,
-        project: input.detail,
-        projects: upsertProject(state.projects, input.detail),
-        baseVersionId: input.detail.project.headVersionId,
-        result: null,
-        busy: null,
-      };
+      return { ...withNewHead(state, input.detail), preview: state.preview };
     case 'dismissResult':
       return { ...state, result: null, preview: null };
     case 'openRun': {
@@ -230,15 +236,7 @@ export function updateStudio(state: StudioState, input: StudioInput): StudioStat
       return { ...state, result: { runId: stored.id, samples: stored.samples, finished: stored.status !== 'running' }, preview: null };
     }
     case 'reverted':
-      return {
-        ...state,
-        project: input.detail,
-        projects: upsertProject(state.projects, input.detail),
-        baseVersionId: input.detail.project.headVersionId,
-        result: null,
-        preview: null,
-        busy: null,
-      };
+      return withNewHead(state, input.detail);
     case 'failed':
       return addBanner({ ...state, busy: null }, input.code, input.message);
     case 'dismissBanner':
