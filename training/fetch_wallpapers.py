@@ -21,6 +21,12 @@ Photo heuristic (on a 256-px-wide greyscale/RGB thumbnail):
   ``MANUAL_EXCLUDE`` (abstract renders that fool the statistics, found by
   looking at the contact sheet this script writes).
 
+Splits never change once assigned: ``training/splits.json`` (committed) maps
+each photo's sha256 to train or eval. A photo a model has trained on can
+therefore never move into the evaluation set when packages are added; new
+photos are split among themselves (the ceil(10 %) with the smallest sha256
+go to eval) and appended to the file.
+
 Usage: /usr/bin/python3 training/fetch_wallpapers.py [--skip-download]
 """
 from __future__ import annotations
@@ -37,6 +43,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT / "data" / "wallpapers"
+SPLITS = ROOT / "splits.json"
 PACKAGES = [
     "mate-backgrounds",
     "gnome-backgrounds",
@@ -45,6 +52,8 @@ PACKAGES = [
     "sway-backgrounds",
     "ukui-wallpapers",
     "lomiri-wallpapers",
+    "lomiri-wallpapers-16.04",
+    "lomiri-wallpapers-20.04",
 ]
 IMAGE_EXT = {".jpg", ".jpeg", ".png", ".webp"}
 MIN_SHORT_SIDE = 640
@@ -72,6 +81,7 @@ MANUAL_EXCLUDE: dict[str, str] = {
     "wallpapers/Shell/": "abstract render",
     "sway/Sway_Wallpaper": "logo on flat art",
     "backgrounds/string.jpg": "abstract render",
+    "Infinite-Sea_by_": "digital composite (gradient sky, pasted star field)",
 }
 
 
@@ -119,7 +129,7 @@ def file_licence(pkg_root: Path, pkg: str, rel: str) -> str:
     if not copyright_file.exists():
         return "unknown (no copyright file)"
     text = copyright_file.read_text(errors="replace")
-    best, best_len = None, -1
+    best, best_len = None, -10**6
     for para in re.split(r"\n\s*\n", text):
         files = re.search(r"^Files:\s*(.+(?:\n[ \t]+.+)*)", para, flags=re.M)
         lic = re.search(r"^License:\s*(.+)$", para, flags=re.M)
@@ -128,10 +138,16 @@ def file_licence(pkg_root: Path, pkg: str, rel: str) -> str:
         for pattern in files.group(1).split():
             # DEP-5 paths are relative to the upstream tree; installed paths end with them
             rx = "(^|/)" + re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".") + "$"
-            if re.search(rx, rel.lstrip("/")):
-                specificity = len(pattern.replace("*", ""))
-                if specificity > best_len:
-                    best, best_len = lic.group(1).strip(), specificity
+            specificity = len(pattern.replace("*", ""))
+            if not re.search(rx, rel.lstrip("/")):
+                # some packages name upstream folders (e.g. "16.04/x.jpg") that are
+                # flattened on install: fall back to the file name, ranked below full matches
+                base = pattern.rsplit("/", 1)[-1]
+                if "/" not in pattern or "*" in base or not rel.endswith("/" + base):
+                    continue
+                specificity = len(base) - 1000
+            if specificity > best_len:
+                best, best_len = lic.group(1).strip(), specificity
     return best or licence_summary(pkg_root, pkg)
 
 
@@ -244,11 +260,17 @@ def main() -> int:
                 rec["licence"] = file_licence(pkg_root, pkg, rel)
                 records.append(rec)
 
-    # Hold-out: the ceil(10 %) photos with the smallest sha256 (deterministic, content-based).
-    photos = sorted((r for r in records if r["status"] == "photo"), key=lambda r: r["sha256"])
-    n_eval = -(-len(photos) * HOLDOUT_PERCENT // 100)
-    for i, r in enumerate(photos):
-        r["status"] = "eval" if i < n_eval else "train"
+    # Splits: recorded assignments are kept; new photos are split among themselves, the
+    # ceil(10 %) with the smallest sha256 going to eval (deterministic, content-based).
+    splits: dict[str, str] = json.loads(SPLITS.read_text()) if SPLITS.exists() else {}
+    photos = [r for r in records if r["status"] == "photo"]
+    new = sorted((r for r in photos if r["sha256"] not in splits), key=lambda r: r["sha256"])
+    n_eval = -(-len(new) * HOLDOUT_PERCENT // 100)
+    for i, r in enumerate(new):
+        splits[r["sha256"]] = "eval" if i < n_eval else "train"
+    for r in photos:
+        r["status"] = splits[r["sha256"]]
+    SPLITS.write_text(json.dumps(dict(sorted(splits.items())), indent=1) + "\n")
     (DATA / "index.json").write_text(json.dumps(records, indent=1))
     kept = [r for r in records if r["status"] in ("train", "eval")]
     for split in ("train", "eval"):
@@ -272,7 +294,8 @@ def write_card(records: list[dict], versions: dict[str, str]) -> None:
         "Selection heuristic (see the script's docstring): short side >= "
         f"{MIN_SHORT_SIDE} px, flat fraction <= {FLAT_MAX}, >= {COLOURS_MIN} colours (5-bit), "
         f"mean |Laplacian| >= {HF_MIN}, not in the manual exclude list, not an exact or 8x8-average-hash "
-        f"duplicate. Hold-out: the ceil({HOLDOUT_PERCENT} %) photos with the smallest sha256 -> eval.",
+        f"duplicate. Splits are fixed once assigned (`training/splits.json`); each batch of new photos "
+        f"sends its ceil({HOLDOUT_PERCENT} %) with the smallest sha256 to eval.",
         "",
         "## Packages",
         "",
