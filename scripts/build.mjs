@@ -59,7 +59,11 @@ await build({
 if (existsSync(path.join(root, 'src/renderer/main.tsx'))) {
   await build({
     absWorkingDir: root,
-    entryPoints: { app: 'src/renderer/main.tsx' },
+    entryPoints: {
+      app: 'src/renderer/main.tsx',
+      // Web Workers of the renderer (one file each, loaded by name beside app.js).
+      'edge-preview-worker': 'src/renderer/mask/edgePreview.worker.ts',
+    },
     outdir: path.join(dist, 'renderer'),
     bundle: true,
     platform: 'browser',

@@ -18,6 +18,7 @@ import { HistoryRepository } from './history/repository';
 import { BlobStore, writeFileAtomic } from './history/store';
 import { exportName, VersionPixels, type LoadedVersion } from './history/version-pixels';
 import { checkFileName, decodeImage, encodeRaw, probeImage, type EncodedOutput } from './imaging/io';
+import { RegionReader } from './imaging/region';
 import { checkMaskUsable, decodeMask } from './pipeline/mask-input';
 import { runInpaint } from './pipeline/inpaint';
 import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
@@ -78,6 +79,7 @@ export class StudioService {
   private readonly jobs = new Map<string, Job>();
   private queue: Promise<void> = Promise.resolve();
   private readonly pixels: VersionPixels;
+  private readonly regions: RegionReader;
   readonly models: ModelCatalog;
   readonly batch: BatchManager;
   private readonly batchRepo: BatchRepository;
@@ -90,6 +92,7 @@ export class StudioService {
     this.repo = new HistoryRepository(this.db);
     this.store = new BlobStore(path.join(options.dataDir, 'store'));
     this.pixels = new VersionPixels(this.repo, this.store, path.join(options.dataDir, 'cache'));
+    this.regions = new RegionReader((id) => this.loadVersion(id));
     this.repo.failInterruptedRuns();
     this.models = new ModelCatalog(options.modelRoots ?? modelRoots(packageRoot(), options.dataDir));
     this.batchRepo = new BatchRepository(this.db);
@@ -158,6 +161,11 @@ export class StudioService {
         return this.repo.detail(this.repo.version(versionId).projectId);
       }
       case 'versions.export': return this.exportVersion((req as ParsedRequestOf<'versions.export'>).versionId);
+      case 'versions.region': {
+        const r = req as ParsedRequestOf<'versions.region'>;
+        this.repo.version(r.versionId); // NOT_FOUND for an unknown version, before any decoding
+        return this.regions.read(r);
+      }
       case 'versions.revert': {
         const versionId = this.repo.revertTo((req as ParsedRequestOf<'versions.revert'>).versionId);
         return this.repo.detail(this.repo.version(versionId).projectId);
@@ -167,14 +175,17 @@ export class StudioService {
         const detail = this.repo.detail(r.projectId);
         if (this.repo.version(r.versionId).projectId !== r.projectId) throw new StudioError('BAD_REQUEST', `version ${r.versionId} belongs to another project`);
         await decodeMask(r.mask, detail.image.width, detail.image.height); // reject a wrong-sized or unreadable draft now
-        this.repo.saveMaskDraft(r.projectId, r.versionId, await this.store.put(r.mask));
+        if (r.exclusion) await decodeMask(r.exclusion, detail.image.width, detail.image.height);
+        this.repo.saveMaskDraft(r.projectId, r.versionId, await this.store.put(r.mask), r.exclusion ? await this.store.put(r.exclusion) : null);
         return { savedAt: this.repo.maskDraft(r.projectId)!.updatedAt };
       }
       case 'masks.getDraft': {
         const r = req as ParsedRequestOf<'masks.getDraft'>;
         this.repo.project(r.projectId);
         const draft = this.repo.maskDraft(r.projectId);
-        return draft ? { versionId: draft.versionId, mask: await this.store.get(draft.contentHash), savedAt: draft.updatedAt } : null;
+        if (!draft) return null;
+        const exclusion = draft.exclusionHash === null ? null : await this.store.get(draft.exclusionHash);
+        return { versionId: draft.versionId, mask: await this.store.get(draft.contentHash), exclusion, savedAt: draft.updatedAt };
       }
       case 'segment.select': {
         const r = req as ParsedRequestOf<'segment.select'>;

@@ -151,6 +151,8 @@ const id = z.number().int().positive();
 export const PROXY_MAX_EDGE = 2560;
 export const MAX_SAMPLES = 16;
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+/** Longest edge of one `versions.region` answer (1024² RGBA = 4 MB). */
+export const MAX_REGION_EDGE = 1024;
 
 export const inpaintParamsSchema = z.object({
   method: z.enum(FILL_METHODS).default('patchmatch'),
@@ -191,8 +193,20 @@ export const requestSchemas = {
   'versions.apply': z.object({ runId: id, sampleIndex: z.number().int().min(0).max(MAX_SAMPLES - 1) }).strict(),
   'versions.export': z.object({ versionId: id }).strict(),
   'versions.revert': z.object({ versionId: id }).strict(),
-  /** Autosave of the mask being painted (PNG at image size), one draft per project. */
-  'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: bytes }).strict(),
+  /**
+   * A rectangle of a version's full-resolution pixels (image pixels after
+   * orientation), for display at ≥ 100 % zoom. A rectangle reaching past the
+   * photo is clipped to it; one starting outside it is an error.
+   */
+  'versions.region': z.object({
+    versionId: id,
+    x: z.number().int().min(0),
+    y: z.number().int().min(0),
+    width: z.number().int().min(1).max(MAX_REGION_EDGE),
+    height: z.number().int().min(1).max(MAX_REGION_EDGE),
+  }).strict(),
+  /** Autosave of the mask being painted (PNG at image size), one draft per project; `exclusion`: the "protect from sampling" mask, if painted. */
+  'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: bytes, exclusion: bytes.optional() }).strict(),
   'masks.getDraft': z.object({ projectId: id }).strict(),
   'masks.clearDraft': z.object({ projectId: id }).strict(),
   /** Semantic selection on a version's pixels; the answer is a full-size mask PNG (white = selected), already grown. */
@@ -251,8 +265,17 @@ export interface ResponseMap {
   /** Electron saves through a dialog and returns the path; browser mode downloads `file`. */
   'versions.export': { readonly savedTo: string | null; readonly file: FileRef };
   'versions.revert': ProjectDetail;
+  /** The clipped rectangle and its pixels: 8-bit sRGB-encoded RGBA, row-major, width·height·4 bytes. */
+  'versions.region': {
+    readonly versionId: number;
+    readonly x: number;
+    readonly y: number;
+    readonly width: number;
+    readonly height: number;
+    readonly rgba: Uint8Array;
+  };
   'masks.saveDraft': { readonly savedAt: string };
-  'masks.getDraft': { readonly versionId: number; readonly mask: Uint8Array; readonly savedAt: string } | null;
+  'masks.getDraft': { readonly versionId: number; readonly mask: Uint8Array; readonly exclusion: Uint8Array | null; readonly savedAt: string } | null;
   'masks.clearDraft': { readonly cleared: boolean };
   'segment.select': {
     readonly mask: Uint8Array;

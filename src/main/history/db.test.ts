@@ -28,6 +28,25 @@ describe('migrations on a real file', () => {
     }
   });
 
+  it('004 adds the draft exclusion column to a version-3 database', () => {
+    const t = tempFile();
+    try {
+      const v3 = openDatabase(t.file, MIGRATIONS.filter((m) => m.version <= 3));
+      v3.close();
+      const raw = new Database(t.file);
+      const cols = (raw.prepare('PRAGMA table_info(mask_drafts)').all() as { name: string }[]).map((c) => c.name);
+      raw.close();
+      expect(cols).not.toContain('exclusion_hash');
+      const v4 = openDatabase(t.file);
+      const after = (v4.prepare('PRAGMA table_info(mask_drafts)').all() as { name: string }[]).map((c) => c.name);
+      expect(after).toContain('exclusion_hash');
+      expect((v4.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(4);
+      v4.close();
+    } finally {
+      t.done();
+    }
+  });
+
   it('refuses a database written by a newer version', () => {
     const t = tempFile();
     try {

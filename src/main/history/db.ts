@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import m001 from './migrations/001_init.sql';
 import m002 from './migrations/002_mask_drafts.sql';
 import m003 from './migrations/003_batch.sql';
+import m004 from './migrations/004_draft_exclusion.sql';
 
 export type Db = Database.Database;
 
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001_init', sql: m001 },
   { version: 2, name: '002_mask_drafts', sql: m002 },
   { version: 3, name: '003_batch', sql: m003 },
+  { version: 4, name: '004_draft_exclusion', sql: m004 },
 ];
 
 export class SchemaError extends Error {}

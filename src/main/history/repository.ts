@@ -196,20 +196,21 @@ export class HistoryRepository {
     })();
   }
 
-  saveMaskDraft(projectId: number, versionId: number, contentHash: string): void {
-    this.db.prepare(`INSERT INTO mask_drafts (project_id, version_id, content_hash, updated_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT(project_id) DO UPDATE SET version_id = excluded.version_id, content_hash = excluded.content_hash, updated_at = excluded.updated_at`)
-      .run(projectId, versionId, contentHash, now());
+  saveMaskDraft(projectId: number, versionId: number, contentHash: string, exclusionHash: string | null = null): void {
+    this.db.prepare(`INSERT INTO mask_drafts (project_id, version_id, content_hash, exclusion_hash, updated_at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(project_id) DO UPDATE SET version_id = excluded.version_id, content_hash = excluded.content_hash,
+        exclusion_hash = excluded.exclusion_hash, updated_at = excluded.updated_at`)
+      .run(projectId, versionId, contentHash, exclusionHash, now());
   }
 
   clearMaskDraft(projectId: number): void {
     this.db.prepare('DELETE FROM mask_drafts WHERE project_id = ?').run(projectId);
   }
 
-  maskDraft(projectId: number): { versionId: number; contentHash: string; updatedAt: string } | null {
-    const r = this.db.prepare('SELECT version_id, content_hash, updated_at FROM mask_drafts WHERE project_id = ?').get(projectId) as
-      { version_id: number; content_hash: string; updated_at: string } | undefined;
-    return r ? { versionId: r.version_id, contentHash: r.content_hash, updatedAt: r.updated_at } : null;
+  maskDraft(projectId: number): { versionId: number; contentHash: string; exclusionHash: string | null; updatedAt: string } | null {
+    const r = this.db.prepare('SELECT version_id, content_hash, exclusion_hash, updated_at FROM mask_drafts WHERE project_id = ?').get(projectId) as
+      { version_id: number; content_hash: string; exclusion_hash: string | null; updated_at: string } | undefined;
+    return r ? { versionId: r.version_id, contentHash: r.content_hash, exclusionHash: r.exclusion_hash, updatedAt: r.updated_at } : null;
   }
 
   /** Makes a sample the new head version of its project. */

@@ -30,6 +30,19 @@ export class VersionPixels {
   async load(versionId: number): Promise<LoadedVersion> {
     if (this.last?.versionId === versionId) return this.last;
     const chain = this.repo.versionChain(versionId);
+    const parent = chain.at(-2);
+    if (this.last && parent && parent.id === this.last.versionId) {
+      // The child of the version held: its pixels plus the child's own crop, without decoding the original
+      // again (successive spot heals and applies each make such a child).
+      const image = copyImage(this.last.image);
+      const own = chain.at(-1)!;
+      if (own.sampleId !== null) {
+        const s = this.repo.sample(own.sampleId);
+        pasteImage(image, (await decodeImage(await this.store.get(s.contentHash), `sample ${s.id}`)).image, s.x, s.y);
+      }
+      this.last = { versionId, source: this.last.source, probe: this.last.probe, image };
+      return this.last;
+    }
     const image = this.repo.imageOfProject(chain[0]!.projectId);
     const source = await this.store.get(image.contentHash);
     const decoded = await decodeImage(source, image.fileName);

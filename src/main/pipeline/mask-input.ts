@@ -1,8 +1,10 @@
 /**
  * Reads a user's mask (PNG or any format sharp reads) into one byte per
- * pixel: 255 = fill where the mask is white (luma > 127, alpha-weighted),
- * 0 elsewhere. Masks are not EXIF-rotated: they are drawn on the oriented
- * photo (DESIGN.md §8).
+ * pixel: where the alpha-weighted luma is > 127 the pixel is in the mask and
+ * keeps its level (255 = full blend, lower = a soft edge's partial blend,
+ * see maskWeight); everything else is 0. A white-on-black mask decodes to
+ * exactly 255 / 0. Masks are not EXIF-rotated: they are drawn on the
+ * oriented photo (DESIGN.md §8).
  */
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors';
@@ -27,7 +29,8 @@ export async function decodeMask(bytes: Uint8Array, width: number, height: numbe
   const out = new Uint8Array(width * height);
   for (let i = 0, p = 0; i < out.length; i++, p += 4) {
     const luma = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
-    out[i] = (luma * data[p + 3]!) / 255 > 127 ? 255 : 0;
+    const level = (luma * data[p + 3]!) / 255;
+    out[i] = level > 127 ? Math.min(255, Math.max(128, Math.round(level))) : 0;
   }
   return out;
 }

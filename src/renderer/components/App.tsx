@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { StudioApi } from '../../shared/api';
 import type { MaskRaster } from '../mask/tiledMask';
 import type { ToolPrefs } from '../state/editorState';
@@ -12,6 +12,7 @@ import { EditorScreen } from './EditorScreen';
 import { StartScreen } from './StartScreen';
 import { StatusLine } from './StatusLine';
 import { BatchScreen } from '../batch/BatchScreen';
+import { SpotHealer } from '../tools/spot-heal/spotHealer';
 
 export function App({ api }: { readonly api: StudioApi }) {
   const { state, actions } = useStudio(api);
@@ -21,6 +22,7 @@ export function App({ api }: { readonly api: StudioApi }) {
   const toolPrefs = useRef<ToolPrefs | null>(null);
   const runMasks = useRef(new Map<number, MaskRaster>());
   const [batchOpen, setBatchOpen] = useState(false);
+  const healer = useMemo(() => new SpotHealer(api), [api]);
   return (
     <ApiContext.Provider value={api}>
       <div className="app">
@@ -29,7 +31,7 @@ export function App({ api }: { readonly api: StudioApi }) {
           <BatchScreen api={api} info={state.info} onBack={() => setBatchOpen(false)} onError={actions.reportError} />
         ) : state.project && state.baseVersionId !== null ? (
           <EditorScreen key={`${state.project.project.id}:${state.baseVersionId}`} state={state} actions={actions}
-            versionId={state.baseVersionId} params={params} onParams={setParam} toolPrefs={toolPrefs} runMasks={runMasks} />
+            versionId={state.baseVersionId} params={params} onParams={setParam} toolPrefs={toolPrefs} runMasks={runMasks} healer={healer} />
         ) : (
           <StartScreen
             info={state.info}

@@ -9,10 +9,11 @@ import type Konva from 'konva';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type Ref } from 'react';
 import { Circle, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
 import {
-  imageLengthToScreen, imagePx, imageRectOnScreen, imageToScreen, screenLengthToImage, screenPoint, screenPx, screenToImage,
+  imageLengthToScreen, imagePoint, imagePx, imageRectOnScreen, imageToScreen, screenLengthToImage, screenPoint, screenPx, screenToImage,
   type ImagePoint, type ImagePx, type ImageSize,
 } from '../geometry/coords';
 import { useElementSize } from '../hooks/useElementSize';
+import { useFullResTiles } from '../hooks/useFullResTiles';
 import { useHeldKeys } from '../hooks/useHeldKeys';
 import { useHtmlImage } from '../hooks/useHtmlImage';
 import { useOverlayCanvas } from '../hooks/useOverlayCanvas';
@@ -21,6 +22,7 @@ import { useViewport } from '../hooks/useViewport';
 import type { OverlayGrid } from '../mask/overlay';
 import { maskBounds, type MaskRaster } from '../mask/tiledMask';
 import { toolKind, type ToolDefinition } from '../tools/toolTypes';
+import { useApi } from './ApiContext';
 
 export interface StageControl {
   cancelStroke(): void;
@@ -37,10 +39,20 @@ export interface MaskStageProps {
   readonly grid: OverlayGrid;
   readonly tool: ToolDefinition;
   readonly radius: ImagePx;
+  /** Brush hardness 0..1; below 1 the cursor also shows the full-strength core. */
+  readonly hardness?: number;
   readonly overlayRgb: readonly [number, number, number];
   readonly overlayOpacity: number;
   /** Grow/feather preview drawn in place of the overlay, when set. */
   readonly edgePreview: HTMLCanvasElement | null;
+  /** CRC-32 of the preview's RGBA, exposed for end-to-end checks. */
+  readonly edgePreviewCrc?: number | null;
+  /** The mask layer not being edited, drawn under the active one (whole-canvas, overlay resolution). */
+  readonly underlay?: HTMLCanvasElement | null;
+  /** Drawn over the photo instead of it (the "visualise spots" map). */
+  readonly viewImage?: HTMLCanvasElement | null;
+  /** The version whose full-resolution pixels are drawn over the proxy at high zoom; null = the proxy only. */
+  readonly fullResVersionId?: number | null;
   readonly onEdit: (edit: StageEdit) => void;
   readonly onImageError: (message: string) => void;
   readonly control?: Ref<StageControl>;
@@ -62,9 +74,14 @@ export function MaskStage(props: MaskStageProps) {
   const { view } = viewport;
   const held = useHeldKeys();
   const rect = imageRectOnScreen(view, imageSize);
+  const api = useApi();
+  const fullRes = useFullResTiles(api, loaded.ready ? props.fullResVersionId ?? null : null, imageSize, view, viewportSize,
+    (err) => props.onImageError(`Full-resolution detail could not be loaded: ${err instanceof Error ? err.message : String(err)}`));
+  const pixelRatio = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
 
   const overlayNode = useRef<Konva.Image>(null);
   const cursorNode = useRef<Konva.Circle>(null);
+  const coreNode = useRef<Konva.Circle>(null);
   const outlineNode = useRef<Konva.Line>(null);
   const outlineShadow = useRef<Konva.Line>(null);
   const outline = useRef<Outline | null>(null);
@@ -117,14 +134,20 @@ export function MaskStage(props: MaskStageProps) {
     return screenToImage(view, screenPoint(e.clientX - box.left, e.clientY - box.top));
   };
 
-  const showCursor = editable && toolKind(tool) === 'brush';
+  const showCursor = editable && (toolKind(tool) === 'brush' || toolKind(tool) === 'spot');
   const moveCursor = (p: ImagePoint | null): void => {
     const c = cursorNode.current;
     if (!c) return;
+    const hardness = props.hardness ?? 1;
+    const softBrush = toolKind(tool) === 'brush' && hardness < 1;
     if (p && showCursor) {
       const s = imageToScreen(view, p);
       c.setAttrs({ x: s.x, y: s.y, radius: Math.max(1, imageLengthToScreen(view, radius)), visible: true });
-    } else c.visible(false);
+      coreNode.current?.setAttrs({ x: s.x, y: s.y, radius: Math.max(0.5, imageLengthToScreen(view, radius) * hardness), visible: softBrush && hardness > 0 });
+    } else {
+      c.visible(false);
+      coreNode.current?.visible(false);
+    }
     c.getLayer()?.batchDraw();
   };
   useLayoutEffect(() => moveCursor(lastPointer.current));
@@ -144,7 +167,7 @@ export function MaskStage(props: MaskStageProps) {
     }
     if (e.button !== 0 || !loaded.ready || !editable) return;
     e.currentTarget.setPointerCapture(e.pointerId);
-    runner.down(sample(e), radius, imagePx(screenLengthToImage(view, screenPx(CLICK_SLOP))));
+    runner.down(sample(e), radius, imagePx(screenLengthToImage(view, screenPx(CLICK_SLOP))), props.hardness ?? 1);
   };
   const onPointerMove = (e: ReactPointerEvent<HTMLDivElement>): void => {
     if (viewport.panMove(e.clientX, e.clientY)) return;
@@ -181,7 +204,10 @@ export function MaskStage(props: MaskStageProps) {
       data-mask-bounds={bounds ? `${bounds.x},${bounds.y},${bounds.width},${bounds.height}` : ''}
       data-overlay-visible={overlayVisible ? 'true' : 'false'}
       data-edge-preview={props.edgePreview ? 'true' : 'false'}
+      data-edge-preview-crc={props.edgePreview && props.edgePreviewCrc != null ? props.edgePreviewCrc : ''}
       data-tool={tool.id}
+      data-full-res-tiles={fullRes.length}
+      data-spot-view={props.viewImage ? 'true' : 'false'}
       data-ready={loaded.ready ? 'true' : 'false'}
       aria-label={`Photo canvas: ${tool.label.toLowerCase()}`}
       role="application"
@@ -200,7 +226,25 @@ export function MaskStage(props: MaskStageProps) {
           <Layer listening={false}>
             {photo && <KonvaImage image={photo} x={rect.x} y={rect.y} width={rect.width} height={rect.height} />}
           </Layer>
+          {fullRes.length > 0 && (
+            // Image pixels drawn one to one or larger show as crisp squares, as in any photo editor at ≥ 100 %.
+            <Layer listening={false} imageSmoothingEnabled={view.scale * pixelRatio < 1}>
+              {fullRes.map((t) => {
+                const at = imageToScreen(view, imagePoint(t.rect.x, t.rect.y));
+                return <KonvaImage key={t.rect.key} image={t.canvas} x={at.x} y={at.y} width={t.rect.width * view.scale} height={t.rect.height * view.scale} />;
+              })}
+            </Layer>
+          )}
+          {props.viewImage && (
+            <Layer listening={false} imageSmoothingEnabled={false}>
+              <KonvaImage image={props.viewImage} x={rect.x} y={rect.y} width={rect.width} height={rect.height} />
+            </Layer>
+          )}
           <Layer listening={false} imageSmoothingEnabled={view.scale * 2 < grid.sx}>
+            {props.underlay && (
+              <KonvaImage image={props.underlay} x={rect.x} y={rect.y} width={rect.width} height={rect.height}
+                opacity={props.overlayOpacity * 0.8} visible={overlayVisible} />
+            )}
             <KonvaImage ref={overlayNode} image={overlay.canvas} x={rect.x} y={rect.y} width={rect.width} height={rect.height}
               opacity={props.overlayOpacity} visible={overlayVisible && !props.edgePreview} />
             {props.edgePreview && (
@@ -213,6 +257,7 @@ export function MaskStage(props: MaskStageProps) {
             <Line ref={outlineNode} points={[]} stroke="#ffffff" strokeWidth={1.25} dash={[6, 4]} visible={false} listening={false} />
             <Circle ref={cursorNode} radius={1} stroke="#ffffff" strokeWidth={1.5} dash={tool.strokeMode === 'erase' ? [4, 3] : []}
               shadowColor="#000000" shadowBlur={2} visible={false} />
+            <Circle ref={coreNode} radius={1} stroke="#ffffff" strokeWidth={1} opacity={0.7} dash={[2, 3]} listening={false} visible={false} />
           </Layer>
         </Stage>
       )}

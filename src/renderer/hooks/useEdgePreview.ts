@@ -1,30 +1,49 @@
-/** Renders the grow/feather preview onto a canvas at overlay resolution, a frame after the inputs settle. */
-import { useEffect, useMemo, useState } from 'react';
-import { edgePreviewRgba, sampleMaskToGrid, type EdgePreviewInput } from '../mask/edgePreview';
+/**
+ * Renders the grow/feather preview onto a canvas at overlay resolution. The
+ * sampling onto the grid and the distance transforms run in a Web Worker (a
+ * 24-MP photo's preview grid has ~4 megapixels), so dragging the slider
+ * never blocks painting or panning.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { EdgePreviewInput } from '../mask/edgePreview';
+import { EdgePreviewClient } from '../mask/edgePreviewClient';
 import type { OverlayGrid } from '../mask/overlay';
 import type { MaskRaster } from '../mask/tiledMask';
 
-export function useEdgePreview(mask: MaskRaster, grid: OverlayGrid, input: EdgePreviewInput | null, rgb: readonly [number, number, number]): HTMLCanvasElement | null {
+export interface EdgePreviewCanvas {
+  readonly canvas: HTMLCanvasElement;
+  /** CRC-32 of the RGBA the worker computed (end-to-end tests compare it with the main-thread function). */
+  readonly crc: number;
+}
+
+export function useEdgePreview(mask: MaskRaster, grid: OverlayGrid, input: EdgePreviewInput | null, rgb: readonly [number, number, number], onError: (err: Error) => void): EdgePreviewCanvas | null {
   const active = input !== null;
-  const sampled = useMemo(() => (active ? sampleMaskToGrid(mask, grid) : null), [mask, grid, active]);
-  const [canvas, setCanvas] = useState<HTMLCanvasElement | null>(null);
+  const [shown, setShown] = useState<EdgePreviewCanvas | null>(null);
+  const client = useRef<EdgePreviewClient | null>(null);
+  const report = useRef(onError);
+  report.current = onError;
   const grow = input?.grow ?? 0, feather = input?.feather ?? 0;
   const colour = rgb.join(',');
+  useEffect(() => () => { client.current?.dispose(); client.current = null; }, []);
   useEffect(() => {
-    if (!sampled) {
-      setCanvas(null);
+    if (!active) {
+      setShown(null);
       return;
     }
-    // Debounced: a dragged slider fires many changes; only the last one is drawn.
+    let live = true;
+    // Debounced: a dragged slider fires many changes; only the last one is computed.
     const timer = window.setTimeout(() => {
-      const c = document.createElement('canvas');
-      c.width = grid.width;
-      c.height = grid.height;
-      const rgba = edgePreviewRgba(sampled, grid, { grow, feather }, colour.split(',').map(Number) as [number, number, number]);
-      c.getContext('2d')?.putImageData(new ImageData(rgba, grid.width, grid.height), 0, 0);
-      setCanvas(c);
+      client.current ??= new EdgePreviewClient();
+      client.current.render(mask, grid, { grow, feather }, colour.split(',').map(Number) as [number, number, number]).then((r) => {
+        if (!r || !live) return;
+        const c = document.createElement('canvas');
+        c.width = r.width;
+        c.height = r.height;
+        c.getContext('2d')?.putImageData(new ImageData(r.rgba, r.width, r.height), 0, 0);
+        setShown({ canvas: c, crc: r.crc });
+      }, (err: unknown) => report.current(err instanceof Error ? err : new Error(String(err))));
     }, 40);
-    return () => window.clearTimeout(timer);
-  }, [sampled, grid, grow, feather, colour]);
-  return input ? canvas : null;
+    return () => { live = false; window.clearTimeout(timer); };
+  }, [active, mask, grid, grow, feather, colour]);
+  return input ? shown : null;
 }

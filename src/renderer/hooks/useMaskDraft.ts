@@ -21,12 +21,15 @@ export interface DraftStatus {
 export function useMaskDraft(
   api: StudioApi, projectId: number, versionId: number, width: number, height: number,
   mask: MaskRaster, restore: (mask: MaskRaster) => void, onError: (err: unknown) => void,
+  /** The exclusion ("protect from sampling") mask, saved beside the fill mask when it is not empty. */
+  exclusion: MaskRaster | null = null, restoreExclusion?: (mask: MaskRaster) => void,
 ): DraftStatus {
   const [status, setStatus] = useState<DraftStatus>({ state: 'loading', savedAt: null });
   const baseline = useRef<MaskRaster | null>(null);
+  const baselineExclusion = useRef<MaskRaster | null>(null);
   const saved = useRef(false);
-  const latest = useRef({ restore, onError });
-  latest.current = { restore, onError };
+  const latest = useRef({ restore, onError, restoreExclusion });
+  latest.current = { restore, onError, restoreExclusion };
 
   useEffect(() => {
     let live = true;
@@ -38,10 +41,15 @@ export function useMaskDraft(
           return;
         }
         const restored = await decodeMaskPng(draft.mask, width, height);
+        const restoredExclusion = draft.exclusion ? await decodeMaskPng(draft.exclusion, width, height) : null;
         if (!live) return;
         baseline.current = restored;
         saved.current = true;
         latest.current.restore(restored);
+        if (restoredExclusion) {
+          baselineExclusion.current = restoredExclusion;
+          latest.current.restoreExclusion?.(restoredExclusion);
+        }
         setStatus({ state: 'restored', savedAt: draft.savedAt });
       })
       .catch((err: unknown) => {
@@ -56,22 +64,26 @@ export function useMaskDraft(
   useEffect(() => {
     if (!ready) return;
     if (baseline.current === null) baseline.current = mask;
-    if (mask === baseline.current) return;
+    if (baselineExclusion.current === null) baselineExclusion.current = exclusion;
+    if (mask === baseline.current && exclusion === baselineExclusion.current) return;
     setStatus((s) => (s.state === 'pending' ? s : { ...s, state: 'pending' }));
     const timer = window.setTimeout(() => {
-      const empty = isMaskEmpty(mask);
+      const withExclusion = exclusion !== null && !isMaskEmpty(exclusion);
+      const empty = isMaskEmpty(mask) && !withExclusion;
       if (empty && !saved.current) return;
       setStatus((s) => ({ ...s, state: 'saving' }));
       const work = empty
         ? api.call('masks.clearDraft', { projectId }).then(() => { saved.current = false; return null; })
-        : encodeMaskPng(mask).then((png) => api.call('masks.saveDraft', { projectId, versionId, mask: png })).then((r) => { saved.current = true; return r.savedAt; });
+        : Promise.all([encodeMaskPng(mask), withExclusion ? encodeMaskPng(exclusion) : null])
+          .then(([png, excl]) => api.call('masks.saveDraft', { projectId, versionId, mask: png, ...(excl ? { exclusion: excl } : {}) }))
+          .then((r) => { saved.current = true; return r.savedAt; });
       work.then(
-        (savedAt) => { baseline.current = mask; setStatus({ state: empty ? 'idle' : 'saved', savedAt }); },
+        (savedAt) => { baseline.current = mask; baselineExclusion.current = exclusion; setStatus({ state: empty ? 'idle' : 'saved', savedAt }); },
         (err: unknown) => { setStatus({ state: 'failed', savedAt: null }); latest.current.onError(err); },
       );
     }, DRAFT_DELAY_MS);
     return () => window.clearTimeout(timer);
-  }, [api, projectId, versionId, mask, ready]);
+  }, [api, projectId, versionId, mask, exclusion, ready]);
 
   return status;
 }

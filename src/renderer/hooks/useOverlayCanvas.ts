@@ -13,7 +13,8 @@ import { changedTiles, tileRect, type MaskRaster, type PixelBounds } from '../ma
 
 export interface OverlayCanvas {
   readonly canvas: HTMLCanvasElement;
-  drawSegment(from: ImagePoint, to: ImagePoint, radius: ImagePx, mode: StrokeMode): void;
+  /** A live piece of stroke; a soft brush (hardness < 1) shows its full-strength core opaque and its edge half-transparent. */
+  drawSegment(from: ImagePoint, to: ImagePoint, radius: ImagePx, mode: StrokeMode, hardness?: number): void;
   /** Re-renders whatever the live preview touched from the current mask. */
   settle(): void;
 }
@@ -65,27 +66,35 @@ export function useOverlayCanvas(grid: OverlayGrid, mask: MaskRaster, onDrawn: (
     // Keyed on the grid's numbers, not its identity: an unrelated re-render must not repaint mid-stroke.
   }, [canvas, grid.sx, grid.sy, mask, paintRegion, colour]);
 
-  const drawSegment = useCallback((from: ImagePoint, to: ImagePoint, radius: ImagePx, mode: StrokeMode): void => {
+  const drawSegment = useCallback((from: ImagePoint, to: ImagePoint, radius: ImagePx, mode: StrokeMode, hardness = 1): void => {
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     const { sx, sy } = latest.current.grid;
     const r = Math.max(0.5, radius * sx);
-    ctx.save();
-    ctx.globalCompositeOperation = mode === 'paint' ? 'source-over' : 'destination-out';
-    ctx.strokeStyle = ctx.fillStyle = `rgb(${latest.current.rgb.join(',')})`;
-    ctx.lineWidth = 2 * r;
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    ctx.beginPath();
-    if (from.x === to.x && from.y === to.y) {
-      ctx.arc(from.x * sx, from.y * sy, r, 0, 2 * Math.PI);
-      ctx.fill();
-    } else {
-      ctx.moveTo(from.x * sx, from.y * sy);
-      ctx.lineTo(to.x * sx, to.y * sy);
-      ctx.stroke();
-    }
-    ctx.restore();
+    const pass = (rad: number, alpha: number): void => {
+      ctx.save();
+      ctx.globalCompositeOperation = mode === 'paint' ? 'source-over' : 'destination-out';
+      ctx.globalAlpha = alpha;
+      ctx.strokeStyle = ctx.fillStyle = `rgb(${latest.current.rgb.join(',')})`;
+      ctx.lineWidth = 2 * rad;
+      ctx.lineCap = 'round';
+      ctx.lineJoin = 'round';
+      ctx.beginPath();
+      if (from.x === to.x && from.y === to.y) {
+        ctx.arc(from.x * sx, from.y * sy, rad, 0, 2 * Math.PI);
+        ctx.fill();
+      } else {
+        ctx.moveTo(from.x * sx, from.y * sy);
+        ctx.lineTo(to.x * sx, to.y * sy);
+        ctx.stroke();
+      }
+      ctx.restore();
+    };
+    // Live only: on release the overlay is re-rendered from the mask, soft edge and all.
+    if (hardness < 1) {
+      pass(r, 0.35);
+      if (hardness > 0) pass(Math.max(0.5, r * hardness), 1);
+    } else pass(r, 1);
     const x0 = Math.min(from.x * sx, to.x * sx) - r - 2, y0 = Math.min(from.y * sy, to.y * sy) - r - 2;
     const x1 = Math.max(from.x * sx, to.x * sx) + r + 2, y1 = Math.max(from.y * sy, to.y * sy) + r + 2;
     dirty.current = union(dirty.current, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 });

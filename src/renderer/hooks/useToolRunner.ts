@@ -18,12 +18,14 @@ export type StageEdit =
   | { readonly type: 'polygon'; readonly tool: 'lasso' | 'rectangle'; readonly points: readonly ImagePoint[]; readonly mode: StrokeMode }
   | { readonly type: 'bucket'; readonly point: ImagePoint; readonly mode: StrokeMode }
   | { readonly type: 'pick'; readonly point: ImagePoint; readonly mode: StrokeMode }
-  | { readonly type: 'pickBox'; readonly from: ImagePoint; readonly to: ImagePoint; readonly mode: StrokeMode };
+  | { readonly type: 'pickBox'; readonly from: ImagePoint; readonly to: ImagePoint; readonly mode: StrokeMode }
+  /** Spot heal: a click at `point` heals a disc of the brush radius. */
+  | { readonly type: 'spot'; readonly point: ImagePoint; readonly radius: ImagePx };
 
 export interface Outline { readonly points: readonly ImagePoint[]; readonly closed: boolean; readonly mode: StrokeMode }
 
 export interface ToolSinks {
-  drawSegment(from: ImagePoint, to: ImagePoint, radius: ImagePx, mode: StrokeMode): void;
+  drawSegment(from: ImagePoint, to: ImagePoint, radius: ImagePx, mode: StrokeMode, hardness: number): void;
   settle(): void;
   outline(o: Outline | null): void;
   edit(e: StageEdit): void;
@@ -32,7 +34,8 @@ export interface ToolSinks {
 export interface PointerSample { readonly point: ImagePoint; readonly alt: boolean; readonly pressure?: number }
 
 export interface ToolRunner {
-  down(p: PointerSample, radius: ImagePx, slop: ImagePx): void;
+  /** `hardness` (0..1) applies to brush strokes; absent = hard. */
+  down(p: PointerSample, radius: ImagePx, slop: ImagePx, hardness?: number): void;
   move(p: PointerSample): void;
   up(p: PointerSample): void;
   doubleClick(): void;
@@ -55,7 +58,7 @@ export function useToolRunner(tool: ToolDefinition, sinks: ToolSinks): ToolRunne
 
   const brushEffects = (effects: readonly BrushEffect[]): void => {
     for (const e of effects) {
-      if (e.type === 'previewSegment') s.current.drawSegment(e.from, e.to, e.radius, e.mode);
+      if (e.type === 'previewSegment') s.current.drawSegment(e.from, e.to, e.radius, e.mode, e.hardness);
       else if (e.type === 'commitStroke') {
         s.current.edit({ type: 'stroke', stroke: e.stroke });
         requestAnimationFrame(() => s.current.settle());
@@ -86,14 +89,15 @@ export function useToolRunner(tool: ToolDefinition, sinks: ToolSinks): ToolRunne
   };
 
   return {
-    down(p, radius, slop) {
+    down(p, radius, slop, hardness) {
       const mode = flip(tool.strokeMode, p.alt);
       switch (kind) {
-        case 'brush': return feedBrush({ type: 'pointerDown', point: p.point, radius, mode, ...(p.pressure !== undefined ? { pressure: p.pressure } : {}) });
+        case 'brush': return feedBrush({ type: 'pointerDown', point: p.point, radius, mode, ...(p.pressure !== undefined ? { pressure: p.pressure } : {}), ...(hardness !== undefined ? { hardness } : {}) });
         case 'lasso': return feedLasso({ type: 'pointerDown', point: p.point, mode, slop });
         case 'rectangle': return feedRect({ type: 'pointerDown', point: p.point, mode });
         case 'bucket': return s.current.edit({ type: 'bucket', point: p.point, mode });
         case 'pick': pick.current = { from: p.point, to: p.point, mode }; return;
+        case 'spot': return s.current.edit({ type: 'spot', point: p.point, radius });
       }
     },
     move(p) {

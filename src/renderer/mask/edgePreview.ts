@@ -5,11 +5,11 @@
  * same geometry the fill uses at full resolution), and the feather weight
  * becomes the overlay's alpha.
  */
-import { featherWeights, growMask, maskBounds, shrinkMask } from '../../shared/mask-ops';
+import { featherWeights, growSoftMask, maskBounds, shrinkSoftMask } from '../../shared/mask-ops';
 import type { OverlayGrid } from './overlay';
 import { TILE_SIZE, type MaskRaster } from './tiledMask';
 
-/** The mask on the overlay grid, by the same centre rule the overlay uses (255 = fill). */
+/** The mask on the overlay grid, by the same centre rule the overlay uses (its values: > 127 = fill). */
 export function sampleMaskToGrid(mask: MaskRaster, grid: OverlayGrid): Uint8Array {
   const out = new Uint8Array(grid.width * grid.height);
   const xs = new Int32Array(grid.width);
@@ -21,7 +21,8 @@ export function sampleMaskToGrid(mask: MaskRaster, grid: OverlayGrid): Uint8Arra
     for (let i = 0; i < grid.width; i++) {
       const x = xs[i]!;
       const tile = mask.tiles[tileRow + Math.floor(x / TILE_SIZE)];
-      if (tile && tile.data[inTile + (x % TILE_SIZE)] === 255) out[j * grid.width + i] = 255;
+      const v = tile ? tile.data[inTile + (x % TILE_SIZE)]! : 0;
+      if (v > 127) out[j * grid.width + i] = v;
     }
   }
   return out;
@@ -48,7 +49,7 @@ export function edgePreviewRgba(gridMask: Uint8Array, grid: OverlayGrid, input: 
   const cw = Math.min(width, bounds.x + bounds.width + pad) - x0, ch = Math.min(height, bounds.y + bounds.height + pad) - y0;
   const crop = new Uint8Array(cw * ch);
   for (let y = 0; y < ch; y++) crop.set(gridMask.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + cw), y * cw);
-  const shaped = g > 0 ? growMask(crop, cw, ch, g) : g < 0 ? shrinkMask(crop, cw, ch, -g) : crop;
+  const shaped = g > 0 ? growSoftMask(crop, cw, ch, g) : g < 0 ? shrinkSoftMask(crop, cw, ch, -g) : crop;
   const weights = featherWeights(shaped, cw, ch, input.feather * scale);
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {

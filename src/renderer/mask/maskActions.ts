@@ -4,12 +4,12 @@
  * shared geometry in src/shared/mask-ops.ts on the mask's bounding box only,
  * so a dust-spot mask on a 24-MP photo costs a few tiles, not the frame.
  */
-import { growMask, shrinkMask } from '../../shared/mask-ops';
+import { growSoftMask, shrinkSoftMask } from '../../shared/mask-ops';
 import type { ImagePoint } from '../geometry/coords';
 import { floodRegion } from '../tools/bucket/floodFill';
 import { rasterizePolygon } from '../tools/lasso/polygonFill';
 import type { MaskAction, StrokeMode } from './maskHistory';
-import { createMask, maskBounds as tiledMaskBounds, TILE_SIZE, tileRect, writeSpans, type MaskRaster, type MaskTile, type PixelBounds } from './tiledMask';
+import { createMask, isSolid, maskBounds as tiledMaskBounds, TILE_SIZE, tileRect, writeSpans, writeSpanValues, type MaskRaster, type MaskTile, type PixelBounds } from './tiledMask';
 
 export interface PolygonEdit { readonly points: readonly ImagePoint[]; readonly mode: StrokeMode }
 
@@ -26,7 +26,7 @@ function polygonAction(name: string): MaskAction<PolygonEdit> {
 export const lassoFill = polygonAction('Lasso');
 export const rectangleFill = polygonAction('Rectangle');
 
-/** A row-major copy of `rect` (255 = fill, else 0), read from the tiles it overlaps only. */
+/** A row-major copy of `rect` (the mask's values: > 127 = fill, else 0), read from the tiles it overlaps only. */
 export function readRegion(mask: MaskRaster, rect: PixelBounds): Uint8Array {
   const out = new Uint8Array(rect.width * rect.height);
   const tx0 = Math.floor(rect.x / TILE_SIZE), tx1 = Math.floor((rect.x + rect.width - 1) / TILE_SIZE);
@@ -46,23 +46,17 @@ export function readRegion(mask: MaskRaster, rect: PixelBounds): Uint8Array {
   return out;
 }
 
-/** Writes a row-major region (> 127 = fill) back into the mask; untouched tiles stay shared. */
+/**
+ * Writes a row-major region back into the mask, values kept (> 127 = fill at
+ * that level, anything else 0); tiles whose bytes do not change stay shared.
+ */
 export function writeRegion(mask: MaskRaster, rect: PixelBounds, data: Uint8Array): MaskRaster {
-  const runs = (want: boolean) => (write: (y: number, x0: number, x1: number) => void): void => {
+  return writeSpanValues(mask, 'set', (write) => {
     for (let y = 0; y < rect.height; y++) {
-      const row = y * rect.width;
-      let start = -1;
-      for (let x = 0; x <= rect.width; x++) {
-        const on = x < rect.width && (data[row + x]! > 127) === want;
-        if (on && start < 0) start = x;
-        else if (!on && start >= 0) {
-          write(rect.y + y, rect.x + start, rect.x + x - 1);
-          start = -1;
-        }
-      }
+      const row = y * rect.width - rect.x;
+      write(rect.y + y, rect.x, rect.x + rect.width - 1, (x) => data[row + x]!);
     }
-  };
-  return writeSpans(writeSpans(mask, 255, runs(true)), 0, runs(false));
+  });
 }
 
 export interface BucketEdit { readonly point: ImagePoint; readonly mode: StrokeMode }
@@ -75,8 +69,8 @@ export const bucketFill: MaskAction<BucketEdit> = {
     const whole = { x: 0, y: 0, width: state.width, height: state.height };
     const flat = readRegion(state, whole);
     const value = mode === 'paint' ? 255 : 0;
-    if (flat[y * state.width + x] === value) return { state, undoable: false };
-    const next = writeSpans(state, value, (write) => floodRegion(state.width, state.height, (i) => flat[i] === 255, x, y, write));
+    if ((flat[y * state.width + x]! > 127) === (mode === 'paint')) return { state, undoable: false };
+    const next = writeSpans(state, value, (write) => floodRegion(state.width, state.height, (i) => flat[i]! > 127, x, y, write));
     return { state: next, undoable: next !== state };
   },
 };
@@ -102,7 +96,7 @@ export const invertMask: MaskAction<void> = {
       for (let r = 0; r < h; r++) {
         for (let c = 0; c < w; c++) {
           const i = r * TILE_SIZE + c;
-          if (!old || old.data[i] !== 255) { data[i] = 255; n++; }
+          if (!old || old.data[i]! <= 127) { data[i] = 255; n++; }
         }
       }
       tiles.push(n === 0 ? null : { data, filled: n });
@@ -128,10 +122,14 @@ export const growShrinkMask: MaskAction<number> = {
     if (r === 0 || state.filled === 0) return { state, undoable: false };
     const reach = Math.abs(r);
     const halo = reach + 1;
-    const isFull = (t: number): boolean => {
+    // "Full" means every pixel at 255: a soft tile can still rise when grown and sink when shrunk.
+    const full = state.tiles.map((tile, t) => {
       const rect = tileRect(state, t);
-      return (state.tiles[t]?.filled ?? 0) === rect.width * rect.height;
-    };
+      if (!tile || tile.filled !== rect.width * rect.height) return false;
+      for (let y = 0; y < rect.height; y++) if (!isSolid(tile.data.subarray(y * TILE_SIZE, y * TILE_SIZE + rect.width))) return false;
+      return true;
+    });
+    const isFull = (t: number): boolean => full[t]!;
     // Tiles whose state can matter to tile t: those within `reach` pixels of it.
     const span = Math.ceil(reach / TILE_SIZE);
     const near = (t: number, test: (u: number) => boolean): boolean => {
@@ -143,10 +141,9 @@ export const growShrinkMask: MaskAction<number> = {
     };
     let next = state;
     for (let t = 0; t < state.tiles.length; t++) {
-      const full = isFull(t);
       const empty = !state.tiles[t];
       // Growing changes only unfilled tiles near filled pixels; shrinking only filled tiles near unfilled ones.
-      if (r > 0 ? full || !near(t, (u) => !!state.tiles[u]) : empty || !near(t, (u) => !isFull(u))) continue;
+      if (r > 0 ? isFull(t) || !near(t, (u) => !!state.tiles[u]) : empty || !near(t, (u) => !isFull(u))) continue;
       const tr = tileRect(state, t);
       const x0 = Math.max(0, tr.x - halo), y0 = Math.max(0, tr.y - halo);
       const crop = {
@@ -155,7 +152,7 @@ export const growShrinkMask: MaskAction<number> = {
         height: Math.min(state.height, tr.y + tr.height + halo) - y0,
       };
       const data = readRegion(state, crop);
-      const out = r > 0 ? growMask(data, crop.width, crop.height, reach) : shrinkMask(data, crop.width, crop.height, reach);
+      const out = r > 0 ? growSoftMask(data, crop.width, crop.height, reach) : shrinkSoftMask(data, crop.width, crop.height, reach);
       const inner = new Uint8Array(tr.width * tr.height);
       for (let y = 0; y < tr.height; y++) {
         const from = (tr.y - crop.y + y) * crop.width + (tr.x - crop.x);
@@ -180,17 +177,18 @@ export const replaceMask: MaskAction<MaskRaster> = {
 
 /**
  * Builds a mask from decoded pixels: `value(i)` of pixel i (row-major),
- * > 127 = fill, as the contract defines.
+ * > 127 = fill, as the contract defines; fill levels below 255 (a soft
+ * edge) are kept.
  */
 export function maskFromPixels(width: number, height: number, value: (i: number) => number): MaskRaster {
-  return writeSpans(createMask(width, height), 255, (write) => {
+  return writeSpanValues(createMask(width, height), 'max', (write) => {
     for (let y = 0; y < height; y++) {
       let start = -1;
       for (let x = 0; x <= width; x++) {
         const on = x < width && value(y * width + x) > 127;
         if (on && start < 0) start = x;
         else if (!on && start >= 0) {
-          write(y, start, x - 1);
+          write(y, start, x - 1, (xx) => value(y * width + xx));
           start = -1;
         }
       }

@@ -5,8 +5,9 @@
  * bounded both in steps and in bytes of tiles it keeps alive.
  */
 import type { ImagePoint, ImagePx } from '../geometry/coords';
-import { rasterizeStroke } from '../tools/brush/strokeRaster';
-import { changedTiles, createMask, tileBytes, writeSpans, type MaskRaster } from './tiledMask';
+import { weightToMaskValue } from '../../shared/mask-ops';
+import { rasterizeSoftStroke, rasterizeStroke } from '../tools/brush/strokeRaster';
+import { changedTiles, createMask, tileBytes, writeSpans, writeSpanValues, type MaskRaster } from './tiledMask';
 
 export interface ActionResult { readonly state: MaskRaster; readonly undoable: boolean }
 
@@ -23,13 +24,30 @@ export interface Stroke {
   readonly points: readonly ImagePoint[];
   /** Per-point radius from pen pressure; absent for a mouse (every point uses `radius`). */
   readonly radii?: readonly ImagePx[];
+  /**
+   * 0..1; absent or 1 = a hard brush. Below 1 the stroke's strength falls
+   * linearly from hardness·radius to the radius: painting raises pixels to
+   * that fill level (a partial blend), erasing lowers them by it.
+   */
+  readonly hardness?: number;
 }
 
 export const paintStroke: MaskAction<Stroke> = {
   name: 'Brush stroke',
   perform(state, stroke) {
-    const next = writeSpans(state, stroke.mode === 'paint' ? 255 : 0, (write) =>
-      rasterizeStroke(stroke.points, stroke.radius, state, write, stroke.radii));
+    const hardness = stroke.hardness ?? 1;
+    if (hardness >= 1) {
+      const next = writeSpans(state, stroke.mode === 'paint' ? 255 : 0, (write) =>
+        rasterizeStroke(stroke.points, stroke.radius, state, write, stroke.radii));
+      return { state: next, undoable: next !== state };
+    }
+    // Paint keeps the higher level, erase the lower: strength s paints level(s) and erases down to level(1 − s).
+    const paint = stroke.mode === 'paint';
+    const next = writeSpanValues(state, paint ? 'max' : 'min', (write) =>
+      rasterizeSoftStroke(stroke.points, stroke.radius, hardness, state, (y, x0, x1, strength) =>
+        write(y, x0, x1, typeof strength === 'number'
+          ? weightToMaskValue(paint ? strength : 1 - strength)
+          : (x) => weightToMaskValue(paint ? strength(x) : 1 - strength(x))), stroke.radii));
     return { state: next, undoable: next !== state };
   },
 };

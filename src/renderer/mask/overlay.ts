@@ -47,7 +47,11 @@ export function overlayGridFor(image: ImageSize, maxEdge = OVERLAY_MAX_EDGE): Ov
   return { width, height, sx: width / image.width, sy: height / image.height };
 }
 
-/** RGBA pixels for one backing region: opaque overlay colour where the mask is set, transparent elsewhere. */
+/**
+ * RGBA pixels for one backing region: the overlay colour where the mask is
+ * set, its alpha the pixel's blend weight (opaque at 255, fading over a soft
+ * brush's edge), transparent elsewhere.
+ */
 export function renderOverlayRegion(mask: MaskRaster, grid: OverlayGrid, region: PixelBounds, rgb: readonly [number, number, number] = OVERLAY_RGB): Uint8ClampedArray<ArrayBuffer> {
   const out = new Uint8ClampedArray(region.width * region.height * 4);
   const [r, g, b] = rgb;
@@ -69,12 +73,13 @@ export function renderOverlayRegion(mask: MaskRaster, grid: OverlayGrid, region:
       const tx = tileColumn[i]!;
       if (tx < 0) continue;
       const tile = mask.tiles[tileRow + tx];
-      if (!tile || tile.data[rowInTile + inTileX[i]!] !== 255) continue;
+      const v = tile ? tile.data[rowInTile + inTileX[i]!]! : 0;
+      if (v <= 127) continue;
       const p = (j * region.width + i) * 4;
       out[p] = r;
       out[p + 1] = g;
       out[p + 2] = b;
-      out[p + 3] = 255;
+      out[p + 3] = v === 255 ? 255 : Math.round(((v - 127) * 255) / 128);
     }
   }
   return out;

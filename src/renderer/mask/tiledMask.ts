@@ -1,5 +1,7 @@
 /**
- * The mask at full image resolution, one byte per pixel (255 = fill), stored
+ * The mask at full image resolution, one byte per pixel (> 127 = fill; 255 a
+ * full blend, 128..254 a soft brush's partial blend, see shared mask-ops'
+ * maskWeight; everything else is 0), stored
  * as immutable square tiles. An edit copies only the tiles it touches and
  * shares the rest, so every edit returns a new raster (pure) and an undo
  * history of rasters costs only the tiles each step changed. Empty tiles are
@@ -11,7 +13,7 @@ const TILE_PIXELS = TILE_SIZE * TILE_SIZE;
 
 export interface MaskTile {
   readonly data: Uint8Array;
-  /** Pixels set to 255 in this tile. */
+  /** Pixels in the mask (> 127) in this tile. */
   readonly filled: number;
 }
 
@@ -55,12 +57,17 @@ export type SpanWriter = (y: number, x0: number, x1: number) => void;
  */
 export function writeSpans(mask: MaskRaster, value: 0 | 255, draw: (write: SpanWriter) => void): MaskRaster {
   const copies = new Map<number, Uint8Array>();
+  const unchanged = new Set<number>();
   const tileFor = (index: number): Uint8Array | null => {
     let data = copies.get(index);
     if (data) return data;
+    if (unchanged.has(index)) return null;
     const old = mask.tiles[index];
     if (!old && value === 0) return null; // erasing nothing
-    if (old && (value === 0 ? old.filled === 0 : old.filled === TILE_PIXELS)) return null;
+    if (old && (value === 0 ? old.filled === 0 : old.filled === TILE_PIXELS && isSolid(old.data))) {
+      unchanged.add(index);
+      return null;
+    }
     data = old ? old.data.slice() : new Uint8Array(TILE_PIXELS);
     copies.set(index, data);
     return data;
@@ -76,6 +83,11 @@ export function writeSpans(mask: MaskRaster, value: 0 | 255, draw: (write: SpanW
       data.fill(value, row + start, row + end + 1);
     }
   });
+  return commitTiles(mask, copies);
+}
+
+/** Builds the raster with `copies` (tile index → new bytes) in place; unchanged copies are dropped. */
+function commitTiles(mask: MaskRaster, copies: ReadonlyMap<number, Uint8Array>): MaskRaster {
   if (copies.size === 0) return mask;
   const tiles = mask.tiles.slice();
   let filled = mask.filled;
@@ -83,13 +95,64 @@ export function writeSpans(mask: MaskRaster, value: 0 | 255, draw: (write: SpanW
   for (const [index, data] of copies) {
     const old = mask.tiles[index];
     let n = 0;
-    for (let i = 0; i < data.length; i++) if (data[i] === 255) n++;
+    for (let i = 0; i < data.length; i++) if (data[i]! > 127) n++;
     if (n === (old?.filled ?? 0) && (n === 0 || (old && sameBytes(old.data, data)))) continue;
     changed = true;
     filled += n - (old?.filled ?? 0);
     tiles[index] = n === 0 ? null : { data, filled: n };
   }
   return changed ? { ...mask, tiles, filled } : mask;
+}
+
+/** Every byte 255: painting at full strength cannot change it. */
+export function isSolid(data: Uint8Array): boolean {
+  for (let i = 0; i < data.length; i++) if (data[i] !== 255) return false;
+  return true;
+}
+
+/** How a span's new values meet the old: replace, keep the higher (paint), keep the lower (erase). */
+export type SpanCombine = 'set' | 'max' | 'min';
+
+/** Receives spans whose pixels get values: one for the whole span, or `valueAt(x)` for x in x0..x1. */
+export type ValueSpanWriter = (y: number, x0: number, x1: number, valueAt: number | ((x: number) => number)) => void;
+
+/**
+ * Like writeSpans, with a value per pixel combined with the old one (soft
+ * brushes, regions copied back). Values ≤ 127 are stored as 0, so the mask
+ * only ever holds 0 or a fill level.
+ */
+export function writeSpanValues(mask: MaskRaster, combine: SpanCombine, draw: (write: ValueSpanWriter) => void): MaskRaster {
+  const copies = new Map<number, Uint8Array>();
+  draw((y, x0, x1, valueAt) => {
+    const ty = Math.floor(y / TILE_SIZE);
+    const row = (y % TILE_SIZE) * TILE_SIZE;
+    for (let tx = Math.floor(x0 / TILE_SIZE); tx * TILE_SIZE <= x1; tx++) {
+      const index = ty * mask.tilesX + tx;
+      let data = copies.get(index);
+      if (!data) {
+        const old = mask.tiles[index];
+        if (!old && combine === 'min') continue; // nothing to lower
+        data = old ? old.data.slice() : new Uint8Array(TILE_PIXELS);
+        copies.set(index, data);
+      }
+      const start = Math.max(x0, tx * TILE_SIZE), end = Math.min(x1, tx * TILE_SIZE + TILE_SIZE - 1);
+      if (typeof valueAt === 'number') {
+        const v = valueAt > 127 ? Math.min(255, Math.round(valueAt)) : 0;
+        const i0 = row + start - tx * TILE_SIZE, i1 = row + end - tx * TILE_SIZE;
+        if (combine === 'set') data.fill(v, i0, i1 + 1);
+        else if (combine === 'max') { for (let i = i0; i <= i1; i++) if (data[i]! < v) data[i] = v; }
+        else for (let i = i0; i <= i1; i++) if (data[i]! > v) data[i] = v;
+        continue;
+      }
+      for (let x = start; x <= end; x++) {
+        const i = row + x - tx * TILE_SIZE;
+        const raw = valueAt(x);
+        const v = raw > 127 ? Math.min(255, Math.round(raw)) : 0;
+        data[i] = combine === 'set' ? v : combine === 'max' ? Math.max(data[i]!, v) : Math.min(data[i]!, v);
+      }
+    }
+  });
+  return commitTiles(mask, copies);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -125,7 +188,7 @@ export function maskBounds(mask: MaskRaster): PixelBounds | null {
     for (let y = 0; y < r.height; y++) {
       const row = y * TILE_SIZE;
       for (let x = 0; x < r.width; x++) {
-        if (tile.data[row + x] !== 255) continue;
+        if (tile.data[row + x]! <= 127) continue;
         x0 = Math.min(x0, r.x + x);
         x1 = Math.max(x1, r.x + x);
         y0 = Math.min(y0, r.y + y);

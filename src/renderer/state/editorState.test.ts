@@ -54,7 +54,8 @@ describe('keymap', () => {
     expect(commandForKey(key('z', { ctrlKey: true, inTextField: true }))).toBeNull();
     expect(commandForKey(key('['), )).toBe('brushSmaller');
     expect(commandForKey(key('[', { inTextField: true }))).toBeNull();
-    expect(commandForKey(key('x'))).toBeNull();
+    expect(commandForKey(key('q'))).toBeNull();
+    expect([commandForKey(key('j')), commandForKey(key('x')), commandForKey(key('v'))]).toEqual(['toolHeal', 'toggleLayer', 'toggleSpots']);
     expect(commandForKey(key('c', { ctrlKey: true }))).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 /** Keyboard shortcuts -> editor commands. Pure, so it is tested without a browser; the help overlay lists SHORTCUTS. */
 export type EditorCommand =
-  | 'undo' | 'redo' | 'brushSmaller' | 'brushLarger'
-  | 'toolBrush' | 'toolEraser' | 'toolLasso' | 'toolRectangle' | 'toolBucket' | 'toolPick'
+  | 'undo' | 'redo' | 'brushSmaller' | 'brushLarger' | 'brushSofter' | 'brushHarder'
+  | 'toolBrush' | 'toolEraser' | 'toolLasso' | 'toolRectangle' | 'toolBucket' | 'toolPick' | 'toolHeal'
+  | 'toggleLayer' | 'toggleSpots'
   | 'invert' | 'closePolygon' | 'removeLastPoint' | 'cancelStroke'
   | 'viewFit' | 'viewActual' | 'help';
 
@@ -29,14 +30,20 @@ export function commandForKey(k: KeyLike): EditorCommand | null {
   }
   if (k.altKey) return null;
   switch (key) {
-    case '[': return 'brushSmaller';
-    case ']': return 'brushLarger';
+    // Shift+[ and Shift+] arrive as '{' and '}' on US layouts, as '[' / ']' with Shift on others.
+    case '[': return k.shiftKey ? 'brushSofter' : 'brushSmaller';
+    case ']': return k.shiftKey ? 'brushHarder' : 'brushLarger';
+    case '{': return 'brushSofter';
+    case '}': return 'brushHarder';
     case 'b': return 'toolBrush';
     case 'e': return 'toolEraser';
     case 'l': return 'toolLasso';
     case 'm': return 'toolRectangle';
     case 'g': return 'toolBucket';
     case 's': return 'toolPick';
+    case 'j': return 'toolHeal';
+    case 'x': return 'toggleLayer';
+    case 'v': return 'toggleSpots';
     case 'Enter': return 'closePolygon';
     case 'Backspace': return 'removeLastPoint';
     case 'Escape': return 'cancelStroke';
@@ -55,8 +62,12 @@ export const SHORTCUTS: readonly { readonly keys: string; readonly what: string 
   { keys: 'M', what: 'Rectangle' },
   { keys: 'G', what: 'Fill bucket: fills the enclosed area under the click' },
   { keys: 'S', what: 'Select object: click an object (person, car, …) to add it; Alt-click removes it' },
+  { keys: 'J', what: 'Spot heal: one click heals a dust spot of the brush size at once (PatchMatch; a new version, revertable)' },
+  { keys: 'X', what: 'Switch the mask layer: Fill / Protect from sampling (where PatchMatch may not take patches)' },
+  { keys: 'V', what: 'Visualise spots: a high-pass map where dust and specks stand out' },
   { keys: 'Alt + gesture', what: 'Subtract from the mask instead of adding' },
   { keys: '[ and ]', what: 'Brush smaller / larger' },
+  { keys: 'Shift+[ and Shift+]', what: 'Brush softer / harder (0, 25, 50, 75, 100 %): a soft edge blends the fill in gradually, never beyond the brush circle' },
   { keys: 'Ctrl+I', what: 'Invert the mask' },
   { keys: 'Ctrl+Z', what: 'Undo' },
   { keys: 'Ctrl+Shift+Z / Ctrl+Y', what: 'Redo' },

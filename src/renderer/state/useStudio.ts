@@ -4,10 +4,10 @@
  * else is a bug, logged and shown as unexpected.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
-import { MAX_IMPORT_BYTES, type StudioApi } from '../../shared/api';
+import { MAX_IMPORT_BYTES, type ProjectDetail, type StudioApi } from '../../shared/api';
 import { isStudioError } from '../../shared/errors';
 import { encodeMaskPng } from '../mask/maskPng';
-import type { MaskRaster } from '../mask/tiledMask';
+import { isMaskEmpty, type MaskRaster } from '../mask/tiledMask';
 import { toInpaintParams, type FillParams } from './fillParams';
 import { INITIAL_STUDIO_STATE, updateStudio, type StudioState } from './studioState';
 
@@ -19,9 +19,11 @@ export interface StudioActions {
   backToProjects(): void;
   selectVersion(versionId: number): void;
   /** `onStarted` hears the run id once the service accepted the job. */
-  fill(versionId: number, mask: MaskRaster, params: FillParams, onStarted?: (runId: number) => void): void;
+  fill(versionId: number, mask: MaskRaster, params: FillParams, onStarted?: (runId: number) => void, exclusion?: MaskRaster | null): void;
   cancelFill(): void;
   applySample(runId: number, sampleIndex: number): void;
+  /** A version was applied elsewhere (spot heal): it becomes the head and the editor moves to it. */
+  headApplied(detail: ProjectDetail): void;
   revertVersion(versionId: number): void;
   openRun(runId: number): void;
   dismissResult(): void;
@@ -104,12 +106,14 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
         refreshProjects();
       },
       selectVersion: (versionId) => dispatch({ type: 'selectVersion', versionId }),
-      fill: (versionId, mask, params, onStarted) => {
+      fill: (versionId, mask, params, onStarted, exclusion) => {
         const project = current.current.project;
         if (!project || current.current.job) return;
         dispatch({ type: 'jobRequested' });
-        encodeMaskPng(mask)
-          .then((png) => api.call('jobs.inpaint', { projectId: project.project.id, versionId, mask: png, params: toInpaintParams(params) }))
+        Promise.all([encodeMaskPng(mask), exclusion && !isMaskEmpty(exclusion) ? encodeMaskPng(exclusion) : null])
+          .then(([png, excl]) => api.call('jobs.inpaint', {
+            projectId: project.project.id, versionId, mask: png, params: toInpaintParams(params), ...(excl ? { exclusion: excl } : {}),
+          }))
           .then(
             ({ jobId, runId }) => {
               onStarted?.(runId);
@@ -129,6 +133,7 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
       },
       applySample: (runId, sampleIndex) =>
         withBusy('applying', () => api.call('versions.apply', { runId, sampleIndex }), (detail) => dispatch({ type: 'sampleApplied', detail })),
+      headApplied: (detail) => dispatch({ type: 'sampleApplied', detail }),
       revertVersion: (versionId) =>
         withBusy('reverting', () => api.call('versions.revert', { versionId }), (detail) => dispatch({ type: 'reverted', detail })),
       openRun: (runId) => dispatch({ type: 'openRun', runId }),

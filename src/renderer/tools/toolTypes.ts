@@ -1,9 +1,9 @@
 import type { StrokeMode } from '../mask/maskHistory';
 
-export type ToolId = 'brush' | 'eraser' | 'lasso' | 'rectangle' | 'bucket' | 'pick';
+export type ToolId = 'brush' | 'eraser' | 'lasso' | 'rectangle' | 'bucket' | 'pick' | 'heal';
 
 /** Which state machine drives the tool; the eraser is the brush machine writing 0. */
-export type ToolKind = 'brush' | 'lasso' | 'rectangle' | 'bucket' | 'pick';
+export type ToolKind = 'brush' | 'lasso' | 'rectangle' | 'bucket' | 'pick' | 'spot';
 
 export interface ToolDefinition {
   readonly id: ToolId;

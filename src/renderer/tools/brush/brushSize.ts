@@ -25,3 +25,18 @@ export function pressureRadius(radius: ImagePx, pressure: number): ImagePx {
   const p = Number.isFinite(pressure) ? Math.min(1, Math.max(0, pressure)) : 1;
   return imagePx(Math.max(0.5, radius * (0.15 + 0.85 * p)));
 }
+
+/** Brush hardness 0..1 (1 = hard edge); the UI shows it in percent. */
+export const DEFAULT_HARDNESS = 1;
+const HARDNESS_STEP = 0.25;
+
+export function clampHardness(hardness: number): number {
+  return Number.isFinite(hardness) ? Math.min(1, Math.max(0, Math.round(hardness * 100) / 100)) : DEFAULT_HARDNESS;
+}
+
+/** Shift+[ softer, Shift+] harder, in quarter steps (0, 25, 50, 75, 100 %), snapping onto that grid. */
+export function stepHardness(hardness: number, direction: -1 | 1): number {
+  const k = hardness / HARDNESS_STEP;
+  const next = direction > 0 ? Math.floor(k + 1e-9) + 1 : Math.ceil(k - 1e-9) - 1;
+  return clampHardness(next * HARDNESS_STEP);
+}

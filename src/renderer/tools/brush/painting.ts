@@ -18,11 +18,11 @@ export function updatePainting(state: PaintingState, input: BrushInput): BrushTr
       const r = state.radii ? pressureRadius(state.radius, input.pressure ?? 1) : state.radius;
       return {
         state: { ...state, points: [...state.points, input.point], radii: state.radii ? [...state.radii, r] : null },
-        effects: [{ type: 'previewSegment', from: last, to: input.point, radius: r, mode: state.mode }],
+        effects: [{ type: 'previewSegment', from: last, to: input.point, radius: r, mode: state.mode, hardness: state.hardness }],
       };
     }
     case 'pointerUp': {
-      const stroke = { mode: state.mode, radius: state.radius, points: state.points };
+      const stroke = { mode: state.mode, radius: state.radius, points: state.points, ...(state.hardness < 1 ? { hardness: state.hardness } : {}) };
       return { state: IDLE, effects: [{ type: 'commitStroke', stroke: state.radii ? { ...stroke, radii: state.radii } : stroke }] };
     }
     case 'cancel':

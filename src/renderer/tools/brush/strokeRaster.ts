@@ -117,3 +117,69 @@ export function strokeExtent(points: readonly ImagePoint[], radius: ImagePx, rad
   });
   return { x0, y0, x1, y1 };
 }
+
+/** Distance from (px, py) to segment ab (clamped projection). */
+function segmentDistance(px: number, py: number, a: ImagePoint, b: ImagePoint): number {
+  const dx = b.x - a.x, dy = b.y - a.y;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - a.x) * dx + (py - a.y) * dy) / len2));
+  return Math.hypot(px - a.x - t * dx, py - a.y - t * dy);
+}
+
+/**
+ * A soft brush's strength at distance d from the stroke's centre line: 1 out
+ * to hardness·radius, then falling linearly to 0 at the radius. Hardness 1
+ * is the hard brush (1 everywhere within the radius).
+ */
+export function brushProfile(d: number, radius: number, hardness: number): number {
+  if (!(d <= radius)) return 0;
+  const core = radius * Math.min(1, Math.max(0, hardness));
+  if (d <= core) return 1;
+  return (radius - d) / (radius - core);
+}
+
+/** Receives a span whose pixels carry a strength 0..1 each: one number for the whole span, or `strength(x)`. */
+export type SoftSpanSink = (y: number, x0: number, x1: number, strength: number | ((x: number) => number)) => void;
+
+/**
+ * The spans of a soft stroke: the same shapes (and so the same footprint) as
+ * rasterizeStroke, each pixel with the brush profile of its distance to the
+ * shape's centre line. Shapes overlap; combining their strengths with max
+ * gives the profile of the distance to the whole stroke.
+ */
+export function rasterizeSoftStroke(points: readonly ImagePoint[], radius: ImagePx, hardness: number, bounds: RasterBounds, emit: SoftSpanSink, radii?: readonly ImagePx[]): void {
+  const first = points[0];
+  if (!first) return;
+  const r = (k: number): ImagePx => (radii && radii.length === points.length ? radii[k]! : radius);
+  const shape = (a: ImagePoint, b: ImagePoint, rad: ImagePx): void => {
+    const core = rad * Math.min(1, Math.max(0, hardness));
+    rasterizeCapsule(a, b, rad, bounds, (y, x0, x1) => {
+      const ring = (x: number): number => brushProfile(segmentDistance(x + 0.5, y + 0.5, a, b), rad, hardness);
+      // Pixels whose centres lie in the core (within hardness·radius) are at full strength: one constant span.
+      const iv = core > 0 ? capsuleRowInterval(a, b, core, y + 0.5) : null;
+      const c0 = iv ? Math.max(x0, Math.ceil(iv.lo - 0.5)) : x1 + 1, c1 = iv ? Math.min(x1, Math.floor(iv.hi - 0.5)) : x1;
+      if (c0 > c1) {
+        emit(y, x0, x1, ring);
+        return;
+      }
+      if (x0 < c0) emit(y, x0, c0 - 1, ring);
+      emit(y, c0, c1, 1);
+      if (c1 < x1) emit(y, c1 + 1, x1, ring);
+    });
+  };
+  if (points.length === 1) {
+    shape(first, first, r(0));
+    return;
+  }
+  for (let k = 1; k < points.length; k++) {
+    const a = points[k - 1]!, b = points[k]!;
+    const ra = r(k - 1), rb = r(k);
+    if (ra === rb) {
+      shape(a, b, ra);
+      continue;
+    }
+    shape(a, a, ra);
+    shape(b, b, rb);
+    shape(a, b, (ra < rb ? ra : rb));
+  }
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { Method, ProjectDetail, RequestOf, StudioApi, StudioEvent } from '../../../shared/api';
+import { createMask, writeSpans } from '../../mask/tiledMask';
+import { initialEditorState } from '../../state/editorState';
+import { SpotHealer, type HealRequest } from './spotHealer';
+
+/** A stand-in service: each job finishes (event first, answer after), each apply makes version id + 1. */
+function fakeApi(options: { failRun?: number; draftVersion?: number } = {}) {
+  const listeners = new Set<(e: StudioEvent) => void>();
+  const calls: { method: Method; request: unknown }[] = [];
+  let runId = 0, head = 1;
+  const runs = new Map<number, number>();
+  const saved: { versionId: number }[] = [];
+  const api: StudioApi = {
+    subscribe(l) { listeners.add(l); return () => { listeners.delete(l); }; },
+    fileUrl: () => '',
+    async call<M extends Method>(method: M, request: RequestOf<M>) {
+      calls.push({ method, request });
+      const emit = (e: StudioEvent) => { for (const l of listeners) l(e); };
+      switch (method) {
+        case 'jobs.inpaint': {
+          const r = request as RequestOf<'jobs.inpaint'>;
+          const id = ++runId;
+          runs.set(id, r.versionId);
+          const failed = options.failRun === id;
+          // A dust spot can finish before the request is answered.
+          emit({ type: 'job.finished', payload: { jobId: `j${id}`, runId: id, status: failed ? 'failed' : 'done', error: failed ? { code: 'BAD_MASK', message: 'nothing to take patches from' } : null } });
+          return { jobId: `j${id}`, runId: id } as never;
+        }
+        case 'versions.apply': {
+          head += 1;
+          return { project: { id: 1, headVersionId: head }, versions: [], runs: [] } as unknown as never;
+        }
+        case 'masks.getDraft':
+          return (options.draftVersion === undefined ? null : { versionId: options.draftVersion, mask: new Uint8Array([1, 2, 3]), exclusion: null, savedAt: 'x' }) as never;
+        case 'masks.saveDraft':
+          saved.push({ versionId: (request as RequestOf<'masks.saveDraft'>).versionId });
+          return { savedAt: 'y' } as never;
+        default:
+          throw new Error(`unexpected call ${method}`);
+      }
+    },
+  };
+  return { api, calls, runs, saved, listeners };
+}
+
+function request(over: Partial<HealRequest> & Pick<HealRequest, 'onApplied' | 'onError'>): HealRequest {
+  return { projectId: 1, versionId: 1, width: 300, height: 200, circle: { x: 50, y: 50, radius: 6 }, seed: 0, ...over };
+}
+
+async function settle(healer: SpotHealer): Promise<void> {
+  for (let i = 0; i < 200 && healer.pending() > 0; i++) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('spot healer', () => {
+  it('queued clicks each heal the version the previous one made; the editor state is carried to the new head', async () => {
+    const f = fakeApi({ draftVersion: 1 });
+    const healer = new SpotHealer(f.api);
+    const editor = initialEditorState(300, 200);
+    const detach = healer.attach(() => editor);
+    const applied: number[] = [];
+    const errors: unknown[] = [];
+    const onApplied = (d: ProjectDetail) => applied.push(d.project.headVersionId);
+    const pendings: number[] = [];
+    healer.onPending((n) => pendings.push(n));
+    expect(healer.heal(request({ onApplied, onError: (e) => errors.push(e) }))).toBe(true);
+    // A second click on the same (old) screen, before the first heal is done.
+    expect(healer.heal(request({ circle: { x: 120, y: 80, radius: 6 }, onApplied, onError: (e) => errors.push(e) }))).toBe(true);
+    await settle(healer);
+    expect(errors).toEqual([]);
+    expect(applied).toEqual([2, 3]);
+    expect([...f.runs.values()]).toEqual([1, 2]);
+    expect(pendings).toEqual([1, 2, 1, 0]);
+    // One PatchMatch sample per click, the disc mask sent as a PNG.
+    const jobs = f.calls.filter((c) => c.method === 'jobs.inpaint').map((c) => c.request as RequestOf<'jobs.inpaint'>);
+    expect(jobs.map((j) => [j.params.method, j.params.samples])).toEqual([['patchmatch', 1], ['patchmatch', 1]]);
+    expect([...jobs[0]!.mask.slice(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(jobs[0]!.exclusion).toBeUndefined();
+    // The draft drawn on version 1 followed the first heal to version 2.
+    expect(f.saved).toEqual([{ versionId: 2 }]);
+    expect(healer.takeCarried(3)).toBe(editor);
+    expect(healer.takeCarried(2)).toBeNull();
+    healer.releaseCarried(3);
+    expect(healer.takeCarried(3)).toBeNull();
+    expect(f.listeners.size).toBe(0);
+    detach();
+  });
+
+  it('a failed heal reports its error, applies nothing, and the next click still runs', async () => {
+    const f = fakeApi({ failRun: 1 });
+    const healer = new SpotHealer(f.api);
+    const errors: { code?: string; message?: string }[] = [];
+    const applied: number[] = [];
+    const req = request({ onApplied: (d) => applied.push(d.project.headVersionId), onError: (e) => errors.push(e as { code: string }) });
+    healer.heal(req);
+    healer.heal(req);
+    await settle(healer);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'BAD_MASK' });
+    expect(errors[0]!.message).toMatch(/Spot heal: nothing to take patches from/);
+    expect(applied).toEqual([2]);
+    expect([...f.runs.values()]).toEqual([1, 1]);
+  });
+
+  it('sends the protected area with the heal when one is painted', async () => {
+    const f = fakeApi();
+    const healer = new SpotHealer(f.api);
+    const exclusion = writeSpans(createMask(300, 200), 255, (w) => w(10, 100, 200));
+    healer.heal(request({ exclusion, onApplied: () => undefined, onError: (e) => { throw e; } }));
+    await settle(healer);
+    const job = f.calls.find((c) => c.method === 'jobs.inpaint')!.request as RequestOf<'jobs.inpaint'>;
+    expect(job.exclusion).toBeInstanceOf(Uint8Array);
+    expect(job.exclusion!.length).toBeGreaterThan(8);
+  });
+
+  it('a click off the photo queues nothing', () => {
+    const healer = new SpotHealer(fakeApi().api);
+    expect(healer.heal(request({ circle: { x: -50, y: 10, radius: 5 }, onApplied: () => undefined, onError: () => undefined }))).toBe(false);
+    expect(healer.pending()).toBe(0);
+  });
+});
