@@ -12,7 +12,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { StudioService } from '../service';
 import { decodeImage } from '../imaging/io';
-import { contextRect, downsampleMaskConservative, workingSize } from './diffusion-stage';
+import { contextRect, downsampleMaskConservative, upsampleRegion, workingSize } from './diffusion-stage';
 
 let dir: string;
 let service: StudioService;
@@ -52,6 +52,27 @@ describe('context crop geometry', () => {
     mask[5 * w + 9] = 255;
     const small = downsampleMaskConservative(mask, w, { x: 0, y: 0, width: 16, height: 16 }, 4, 4);
     expect(Array.from(small).map((v, i) => (v ? i : -1)).filter((i) => i >= 0)).toEqual([1 * 4 + 2]);
+  });
+});
+
+describe('guides upsampled a region at a time', () => {
+  it('a region of the upsampled sample equals the same pixels of sharp\'s whole-crop Lanczos upsample', async () => {
+    const w = 24, h = 16, crop = { x: 100, y: 50, width: 190, height: 130 };
+    const rgb = new Uint8Array(w * h * 3);
+    for (let i = 0; i < rgb.length; i++) rgb[i] = (i * 73 + (i % 5) * 41) & 255;
+    // Reference: sharp resizing the whole crop, sliced here.
+    const whole = await sharp(Buffer.from(rgb), { raw: { width: w, height: h, channels: 3 } })
+      .resize(crop.width, crop.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
+    const region = { x: 137, y: 81, width: 61, height: 40 };
+    const part = await upsampleRegion(rgb, w, h, crop, region);
+    expect(part.length).toBe(region.width * region.height * 3);
+    let mismatches = 0;
+    for (let y = 0; y < region.height; y++) for (let x = 0; x < region.width * 3; x++) {
+      const a = part[y * region.width * 3 + x]!, b = whole[(region.y - crop.y + y) * crop.width * 3 + (region.x - crop.x) * 3 + x]!;
+      if (a !== b) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+    await expect(upsampleRegion(rgb, w, h, crop, { x: 90, y: 50, width: 10, height: 10 })).rejects.toThrow(/outside the crop/);
   });
 });
 

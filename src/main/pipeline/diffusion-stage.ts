@@ -1,8 +1,9 @@
 /**
  * The diffusion stage of a fill: a context crop around the hole, resized to
  * the model's working resolution, N samples from one batched sampling run,
- * each upsampled back to the crop's full size. What comes out is a guide for
- * the full-resolution detail stage (guided PatchMatch), not the final pixels.
+ * kept at working resolution and upsampled to full size a region at a time
+ * (never a whole frame). What comes out is a guide for the full-resolution
+ * detail stage (guided PatchMatch), not the final pixels.
  */
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors';
@@ -72,13 +73,27 @@ function toRgbBatch(x: Float32Array, n: number, w: number, h: number): Uint8Arra
   });
 }
 
-async function workingToCrop(x: Float32Array, w: number, h: number, crop: Rect): Promise<Uint8Array> {
+function workingRgb(x: Float32Array, w: number, h: number): Uint8Array {
   const rgb = new Uint8Array(w * h * 3);
   for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) {
     rgb[p * 3 + c] = Math.max(0, Math.min(255, Math.round((x[c * w * h + p]! + 1) * 127.5)));
   }
-  const up = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
-    .resize(crop.width, crop.height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
+  return rgb;
+}
+
+/**
+ * A working-resolution sample upsampled to the crop's full size (Lanczos 3),
+ * of which only `region` (image pixels, inside the crop) is computed and returned.
+ */
+export async function upsampleRegion(rgb: Uint8Array, w: number, h: number, crop: Rect, region: Rect): Promise<Uint8Array> {
+  if (region.x < crop.x || region.y < crop.y || region.x + region.width > crop.x + crop.width || region.y + region.height > crop.y + crop.height) {
+    throw new Error(`region ${JSON.stringify(region)} lies outside the crop ${JSON.stringify(crop)}`);
+  }
+  let img = sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).resize(crop.width, crop.height, { fit: 'fill', kernel: 'lanczos3' });
+  if (region.width !== crop.width || region.height !== crop.height) {
+    img = img.extract({ left: region.x - crop.x, top: region.y - crop.y, width: region.width, height: region.height });
+  }
+  const up = await img.raw().toBuffer();
   return new Uint8Array(up.buffer, up.byteOffset, up.length);
 }
 
@@ -118,7 +133,32 @@ export interface DiffusionStageResult {
   readonly samples: Uint8Array[];
 }
 
+/** The sampling run's output kept at working resolution; crop-sized pixels are made on demand, a region at a time. */
+export interface DiffusionSampling {
+  readonly crop: Rect;
+  readonly working: { readonly width: number; readonly height: number };
+  /** Per sample: RGB at working resolution, interleaved 8-bit. */
+  readonly samples: readonly Uint8Array[];
+}
+
+/** Sample `index` upsampled to full resolution over `region` (image pixels inside the crop). */
+export function samplingRegion(stage: DiffusionSampling, index: number, region: Rect): Promise<Uint8Array> {
+  return upsampleRegion(stage.samples[index]!, stage.working.width, stage.working.height, stage.crop, region);
+}
+
+/** Full-resolution pixels per working pixel: how coarse the samples' detail is once upsampled. */
+export function samplingScale(stage: DiffusionSampling): number {
+  return Math.max(1, Math.max(stage.crop.width / stage.working.width, stage.crop.height / stage.working.height));
+}
+
 export async function runDiffusionStage(image8: Uint8Array, width: number, height: number, channels: number, mask: Uint8Array, hole: MaskBounds, o: DiffusionStageOptions): Promise<DiffusionStageResult> {
+  const stage = await runDiffusionSampling(image8, width, height, channels, mask, hole, o);
+  const samples: Uint8Array[] = [];
+  for (let i = 0; i < stage.samples.length; i++) samples.push(await samplingRegion(stage, i, stage.crop));
+  return { crop: stage.crop, working: stage.working, samples };
+}
+
+export async function runDiffusionSampling(image8: Uint8Array, width: number, height: number, channels: number, mask: Uint8Array, hole: MaskBounds, o: DiffusionStageOptions): Promise<DiffusionSampling> {
   const m = o.model.manifest;
   if (m.channels !== 3) throw new StudioError('MODEL_INVALID', `model ${m.id} works on ${m.channels} channels; photo fills need an RGB model`);
   const conditional = m.kind === 'conditional-inpaint';
@@ -151,6 +191,6 @@ export async function runDiffusionStage(image8: Uint8Array, width: number, heigh
   });
   const per = 3 * w * h;
   const samples: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) samples.push(await workingToCrop(x.subarray(i * per, (i + 1) * per), w, h, crop));
+  for (let i = 0; i < n; i++) samples.push(workingRgb(x.subarray(i * per, (i + 1) * per), w, h));
   return { crop, working, samples };
 }

@@ -40,7 +40,23 @@ export interface JobSettings {
   readonly guideWeight: number;
   /** Thickness of the job's thickest hole (from the planner): sets the pyramid depth. */
   readonly inradius: number;
+  /**
+   * Full-resolution pixels per pixel of real detail in the guide (an upsampled
+   * diffusion sample: context crop ÷ working size). Given, the guide already
+   * holds the structure above that scale: the pyramid stops at the level whose
+   * pixels are about that size and every level runs fewer iterations. Absent,
+   * the pyramid goes down until the hole is a few patches across.
+   */
+  readonly guideScale?: number;
 }
+
+/** A guide given as the values of the crop's hole pixels only, in raster order (channels interleaved). */
+export interface GuideInput {
+  readonly holeValues: Uint8Array;
+}
+
+/** What a job's samples share: the settings that shape the pyramid. */
+export type SharedJobSettings = Pick<JobSettings, 'patchSize' | 'inradius' | 'guideScale'>;
 
 export interface JobHooks {
   /** Fraction of this job done, in [0, 1]. */
@@ -55,35 +71,121 @@ export interface JobResult {
   readonly values16: Uint16Array | null;
 }
 
+/** One level of the source pyramid; `image` is never written (each fill works on its own copy). */
 interface PyramidLevel {
   readonly width: number;
   readonly height: number;
   readonly image: Uint8Array;
   readonly hole: Uint8Array;
   readonly blocked: Uint8Array;
-  readonly guide: Uint8Array | null;
+}
+
+/** Everything about a level that depends on the source and the hole only, not on the guide or the seed. */
+interface LevelMaps {
+  readonly depth: Float32Array;
+  readonly valid: Uint8Array;
+  readonly validList: Int32Array;
+  readonly targets: TargetSet;
+}
+
+/**
+ * A job's source pyramid and per-level maps, built once and shared by every
+ * fill of the same crop (the N samples of a diffusion run differ only in
+ * their guide and seed). With `keepMaps` the coarser levels' maps are cached
+ * for the next fill; level 0's, the largest, and without `keepMaps` all, are
+ * dropped after their level (a one-off fill's memory).
+ */
+export interface PreparedJob {
+  readonly input: Omit<JobImages, 'guide'>;
+  readonly settings: SharedJobSettings;
+  readonly levels: readonly PyramidLevel[];
+  readonly guidedStart: boolean;
+  readonly holeCounts: readonly number[];
+  readonly maps: (LevelMaps | null)[];
+  readonly keepMaps: boolean;
 }
 
 /** A coarsest level needs at least this many usable source patches. */
 const MIN_COARSE_SOURCES = 16;
 
 /** EM iterations and PatchMatch sweeps per EM iteration: many where pixels are few, few at full resolution. */
-export function iterationsAt(level: number, coarsest: number): { em: number; sweeps: number } {
+export function iterationsAt(level: number, coarsest: number, guidedStart = false): { em: number; sweeps: number } {
+  if (guidedStart) {
+    // The guide seeds the coarsest level with its structure: refine rather than search from scratch.
+    if (level === coarsest) return { em: 3, sweeps: 2 };
+    if (level === 0) return { em: 1, sweeps: 1 };
+    if (level === 1) return { em: 2, sweeps: 1 };
+    return { em: 2, sweeps: 2 };
+  }
   if (level === coarsest) return { em: 6, sweeps: 2 };
   if (level === 0) return { em: 1, sweeps: 1 };
   if (level === 1) return { em: 3, sweeps: 1 };
   return { em: 4, sweeps: 2 };
 }
 
+/** The deepest pyramid level a job uses: the hole a few patches across, or (guided) the guide's own detail scale. */
+export function pyramidDepth(settings: SharedJobSettings): number {
+  const byHole = Math.max(1, Math.ceil(Math.log2(Math.max(1, settings.inradius) / (2 * settings.patchSize))));
+  if (settings.guideScale === undefined) return byHole;
+  return Math.min(byHole, Math.max(1, Math.floor(Math.log2(Math.max(1, settings.guideScale)))));
+}
+
 export function fillJob(input: JobImages, settings: JobSettings, hooks: JobHooks): JobResult {
+  const job = prepareJob(input, settings, false);
+  return fillPreparedJob(job, input.guide, settings.seed, settings.guideWeight, hooks);
+}
+
+export function prepareJob(input: Omit<JobImages, 'guide'>, settings: SharedJobSettings, keepMaps: boolean): PreparedJob {
+  const levels = buildPyramid(input, settings);
+  return {
+    input,
+    settings,
+    levels,
+    guidedStart: settings.guideScale !== undefined,
+    holeCounts: levels.map((l) => countSet(l.hole)),
+    maps: levels.map(() => null),
+    keepMaps,
+  };
+}
+
+function levelMaps(job: PreparedJob, l: number): LevelMaps {
+  const cached = job.maps[l];
+  if (cached) return cached;
+  const p = job.levels[l]!;
+  const r = job.settings.patchSize >> 1;
+  const valid = new Uint8Array(p.width * p.height);
+  markValidSourceCentres(p.blocked, p.width, p.height, r, valid);
+  const maps: LevelMaps = {
+    depth: distanceToKnown(p.hole, p.width, p.height),
+    valid,
+    validList: listSet(valid),
+    targets: collectTargets(p.hole, p.width, p.height, r),
+  };
+  // Level 0's maps are as big as the crop several times over: rebuilt per fill rather than held (peak memory).
+  if (job.keepMaps && l > 0) job.maps[l] = maps;
+  return maps;
+}
+
+/**
+ * One fill of a prepared job. The guide is crop-sized like the image (only
+ * its hole pixels are read), the hole pixels' values alone, or null; the
+ * job's shared data is not modified.
+ */
+export function fillPreparedJob(
+  job: PreparedJob,
+  guideInput: GuideInput | Uint8Array | null,
+  seed: number,
+  guideWeight: number,
+  hooks: JobHooks,
+): JobResult {
+  const { input, levels, holeCounts, guidedStart } = job;
   const { channels } = input;
-  const r = settings.patchSize >> 1;
-  const rng = new Mulberry32(settings.seed);
-  const pyramid = buildPyramid(input, settings);
-  const coarsest = pyramid.length - 1;
-  const holeCounts = pyramid.map((l) => countSet(l.hole));
+  const r = job.settings.patchSize >> 1;
+  const rng = new Mulberry32(seed);
+  const coarsest = levels.length - 1;
+  const guides = guidePyramid(job, guideInput);
   const totalWork = holeCounts.reduce((sum, n, l) => {
-    const { em, sweeps } = iterationsAt(l, coarsest);
+    const { em, sweeps } = iterationsAt(l, coarsest, guidedStart);
     return sum + n * (em * (sweeps * 4 + 2) + 2);
   }, 0);
   let doneWork = 0;
@@ -94,43 +196,45 @@ export function fillJob(input: JobImages, settings: JobSettings, hooks: JobHooks
 
   let field: NearestNeighbourField | null = null;
   let previousTargets: TargetSet | null = null;
+  let previousImage: Uint8Array | null = null;
+  let previousWidth = 0;
   let level: SearchLevel | null = null;
   let weights: Float64Array | null = null;
   for (let l = coarsest; l >= 0; l--) {
     hooks.checkpoint();
-    const p = pyramid[l]!;
-    const valid = new Uint8Array(p.width * p.height);
-    markValidSourceCentres(p.blocked, p.width, p.height, r, valid);
+    const p = levels[l]!;
+    const maps = levelMaps(job, l);
+    const image = p.image.slice();
+    const guide = guides ? guides[l]! : null;
     level = {
       width: p.width,
       height: p.height,
       channels,
-      image: p.image,
-      guide: p.guide,
-      guideWeight: settings.guideWeight,
+      image,
+      guide,
+      guideWeight,
       hole: p.hole,
-      depth: distanceToKnown(p.hole, p.width, p.height),
-      valid,
-      validList: listSet(valid),
-      targets: collectTargets(p.hole, p.width, p.height, r),
+      depth: maps.depth,
+      valid: maps.valid,
+      validList: maps.validList,
+      targets: maps.targets,
       r,
     };
-    if (field === null || previousTargets === null) {
-      if (p.guide) copyHole(p.guide, p.image, p.hole, channels);
-      else onionPeelFill(p.image, p.hole, p.width, p.height, channels);
+    if (field === null || previousTargets === null || previousImage === null) {
+      if (guide) copyHole(guide, image, p.hole, channels);
+      else onionPeelFill(image, p.hole, p.width, p.height, channels);
       field = randomField(level, rng);
       refreshCosts(level, field);
     } else {
-      const up = pyramid[l + 1]!;
-      upsampleHoleEstimate(up.image, up.width, p.image, p.hole, p.width, p.height, channels);
-      field = upsampleField(field, previousTargets, up.width, level, rng);
+      upsampleHoleEstimate(previousImage, previousWidth, image, p.hole, p.width, p.height, channels);
+      field = upsampleField(field, previousTargets, previousWidth, level, rng);
       refreshCosts(level, field);
       // Vote once with the carried-over field: sharp fine-level pixels replace the blocky upsampled estimate.
-      voteHole(level, field, voteWeights(level, field), p.image, p.image, 255);
+      voteHole(level, field, voteWeights(level, field), image, image, 255);
       advance(l, 2);
     }
-    const { em, sweeps } = iterationsAt(l, coarsest);
-    const maxRadius = searchRadiusAt(l, coarsest, p.width, p.height, settings.patchSize);
+    const { em, sweeps } = iterationsAt(l, coarsest, guidedStart);
+    const maxRadius = searchRadiusAt(l, coarsest, p.width, p.height, job.settings.patchSize);
     for (let e = 0; e < em; e++) {
       refreshCosts(level, field);
       for (let s = 0; s < sweeps; s++) {
@@ -139,23 +243,40 @@ export function fillJob(input: JobImages, settings: JobSettings, hooks: JobHooks
       }
       hooks.checkpoint();
       weights = voteWeights(level, field);
-      voteHole(level, field, weights, p.image, p.image, 255);
+      voteHole(level, field, weights, image, image, 255);
       advance(l, 2);
     }
     previousTargets = level.targets;
+    previousImage = image;
+    previousWidth = p.width;
+    if (guides) guides[l + 1] = null;
   }
-  const finest = pyramid[0]!;
   let values16: Uint16Array | null = null;
-  if (level && field && weights) {
-    if (input.values16) {
-      values16 = input.values16.slice();
-      voteHole(level, field, weights, input.values16, values16, 65535);
-      matchBoundaryOffset(level, field, weights, values16, 65535, settings.inradius, input.exclusion);
-    }
-    matchBoundaryOffset(level, field, weights, finest.image, 255, settings.inradius, input.exclusion);
+  if (!level || !field || !weights) throw new Error('PatchMatch job has no pyramid level');
+  if (input.values16) {
+    values16 = input.values16.slice();
+    voteHole(level, field, weights, input.values16, values16, 65535);
+    matchBoundaryOffset(level, field, weights, values16, 65535, job.settings.inradius, input.exclusion);
   }
+  matchBoundaryOffset(level, field, weights, level.image as Uint8Array, 255, job.settings.inradius, input.exclusion);
   hooks.onProgress?.(1);
-  return { image: finest.image, values16 };
+  return { image: level.image as Uint8Array, values16 };
+}
+
+/** The guide composite (guide inside the hole, image outside) at every level, or null without a guide. */
+function guidePyramid(job: PreparedJob, guideInput: GuideInput | Uint8Array | null): (Uint8Array | null)[] | null {
+  if (!guideInput) return null;
+  const { levels, input } = job;
+  const { channels } = input;
+  const base = input.image.slice();
+  if (guideInput instanceof Uint8Array) copyHole(guideInput, base, input.hole, channels);
+  else unpackHoleValues(guideInput.holeValues, base, input.hole, channels, job.holeCounts[0]!);
+  const out: (Uint8Array | null)[] = [base];
+  for (let l = 1; l < levels.length; l++) {
+    const f = levels[l - 1]!;
+    out.push(downsampleImage(out[l - 1]!, f.width, f.height, channels));
+  }
+  return out;
 }
 
 /**
@@ -167,23 +288,17 @@ export function searchRadiusAt(level: number, coarsest: number, width: number, h
   return level === coarsest ? whole : Math.min(whole, 8 * patchSize);
 }
 
-function buildPyramid(input: JobImages, settings: JobSettings): PyramidLevel[] {
+function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettings): PyramidLevel[] {
   const { width, height, channels } = input;
   const r = settings.patchSize >> 1;
   const blocked = new Uint8Array(width * height);
   for (let i = 0; i < blocked.length; i++) blocked[i] = input.hole[i]! | (input.exclusion ? input.exclusion[i]! : 0);
-  let guide: Uint8Array | null = null;
-  if (input.guide) {
-    guide = input.image.slice();
-    copyHole(input.guide, guide, input.hole, channels);
-  }
-  const levels: PyramidLevel[] = [
-    { width, height, image: input.image.slice(), hole: input.hole.slice(), blocked, guide },
-  ];
+  const levels: PyramidLevel[] = [{ width, height, image: input.image, hole: input.hole, blocked }];
   // Stop where the hole is about four patches across (inradius <= 2 patches),
-  // but always build one coarser level: structure settles best where pixels
-  // are few. The crop size and source counts below may cut the pyramid short.
-  const depth = Math.max(1, Math.ceil(Math.log2(Math.max(1, settings.inradius) / (2 * settings.patchSize))));
+  // or where a guide's own detail ends, but always build one coarser level:
+  // structure settles best where pixels are few. The crop size and source
+  // counts below may cut the pyramid short.
+  const depth = pyramidDepth(settings);
   for (let l = 1; l <= depth; l++) {
     const f = levels[l - 1]!;
     const w2 = halfSize(f.width), h2 = halfSize(f.height);
@@ -194,7 +309,6 @@ function buildPyramid(input: JobImages, settings: JobSettings): PyramidLevel[] {
       image: downsampleImage(f.image, f.width, f.height, channels),
       hole: downsampleAny(f.hole, f.width, f.height),
       blocked: downsampleAny(f.blocked, f.width, f.height),
-      guide: f.guide ? downsampleImage(f.guide, f.width, f.height, channels) : null,
     });
   }
   // Exclusions grow going up the pyramid; drop levels that have too few sources left.
@@ -205,6 +319,16 @@ function buildPyramid(input: JobImages, settings: JobSettings): PyramidLevel[] {
     levels.pop();
   }
   return levels;
+}
+
+function unpackHoleValues(packed: Uint8Array, to: Uint8Array, hole: Uint8Array, channels: number, holeCount: number): void {
+  if (packed.length !== holeCount * channels) {
+    throw new Error(`guide has values for ${packed.length / channels} hole pixels, the crop has ${holeCount}`);
+  }
+  for (let i = 0, k = 0; i < hole.length; i++) {
+    if (hole[i] === 0) continue;
+    for (let c = 0; c < channels; c++) to[i * channels + c] = packed[k++]!;
+  }
 }
 
 function copyHole(from: Uint8Array, to: Uint8Array, hole: Uint8Array, channels: number): void {

@@ -104,8 +104,9 @@ export function collectTargets(hole: Uint8Array, width: number, height: number, 
  * level's border do not count as known, so holes at the frame edge are deep.
  */
 export function distanceToKnown(hole: Uint8Array, width: number, height: number): Float32Array {
+  // Float32 holds these sums of 3s and 4s exactly (and far + 4 rounds back to far): half the memory of Float64.
   const far = 1e9;
-  const d = new Float64Array(width * height);
+  const d = new Float32Array(width * height);
   for (let i = 0; i < d.length; i++) d[i] = hole[i] ? far : 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

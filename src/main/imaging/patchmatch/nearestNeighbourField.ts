@@ -72,19 +72,30 @@ export function patchCost(level: SearchLevel, tx: number, ty: number, s: number,
     }
     return sum;
   }
+  // Guided: the texture and guide terms as two int32 row sums (exact), combined per row.
   const gw = level.guideWeight;
   for (let dy = y0; dy <= y1; dy++) {
     let a = ((ty + dy) * width + tx + x0) * C;
     let b = (s + dy * width + x0) * C;
     const end = a + span;
-    while (a < end) {
-      const v = image[b]!;
-      const d = image[a]! - v;
-      const g = guide[a]! - v;
-      sum += d * d + gw * g * g;
-      a++;
-      b++;
+    let rowD = 0, rowG = 0;
+    if (C === 3) {
+      for (; a < end; a += 3, b += 3) {
+        const v0 = image[b]!, v1 = image[b + 1]!, v2 = image[b + 2]!;
+        const d0 = image[a]! - v0, d1 = image[a + 1]! - v1, d2 = image[a + 2]! - v2;
+        const g0 = guide[a]! - v0, g1 = guide[a + 1]! - v1, g2 = guide[a + 2]! - v2;
+        rowD = (rowD + d0 * d0 + d1 * d1 + d2 * d2) | 0;
+        rowG = (rowG + g0 * g0 + g1 * g1 + g2 * g2) | 0;
+      }
+    } else {
+      for (; a < end; a++, b++) {
+        const v = image[b]!;
+        const d = image[a]! - v, g = guide[a]! - v;
+        rowD = (rowD + d * d) | 0;
+        rowG = (rowG + g * g) | 0;
+      }
     }
+    sum += rowD + gw * rowG;
     if (sum >= limit) return sum;
   }
   return sum;

@@ -5,7 +5,7 @@
  * worker threads.
  */
 import { StudioError } from '../../../shared/errors';
-import { fillJob } from './fillJob';
+import { fillJob, type JobSettings } from './fillJob';
 import { cropInterleaved, cropJobImages, pasteFilledHole } from './jobCrops';
 import { planFillJobs, type FillJob } from './planFillJobs';
 import { deriveSeed } from './random';
@@ -37,14 +37,19 @@ export function patchMatchFill(image: PixelImage, mask: Uint8Array, options: Pat
   return result;
 }
 
-export function jobSettings(job: FillJob, settings: ResolvedSettings) {
+export function jobSettings(job: FillJob, settings: ResolvedSettings): JobSettings {
   return {
     patchSize: settings.patchSize,
     guideWeight: settings.guideWeight,
     inradius: job.inradius,
-    // Derived from the job's place, so the result does not depend on which worker runs it.
-    seed: deriveSeed(settings.seed, job.context.x, job.context.y, job.context.width, job.context.height),
+    seed: jobSeed(job, settings.seed),
+    ...(settings.guideScale !== undefined ? { guideScale: settings.guideScale } : {}),
   };
+}
+
+/** Derived from the job's place, so the result does not depend on which worker runs it. */
+export function jobSeed(job: FillJob, seed: number): number {
+  return deriveSeed(seed, job.context.x, job.context.y, job.context.width, job.context.height);
 }
 
 /** The mask's bounding box, pre-filled with the source pixels. */

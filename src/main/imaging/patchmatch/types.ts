@@ -23,6 +23,13 @@ export interface PatchMatchOptions {
    * coarsest level; outside the hole it is ignored.
    */
   guide?: PixelImage;
+  /**
+   * Full-resolution pixels per pixel of real detail in the guide (an
+   * upsampled diffusion sample: crop ÷ working size). Given, the guided pass
+   * starts at the pyramid level of that scale, with fewer iterations, since
+   * the guide already holds the coarser structure. Needs a guide; >= 1.
+   */
+  guideScale?: number;
   /** Weight of the guide term relative to the texture term. Default 1 when a guide is given. */
   guideWeight?: number;
   /**

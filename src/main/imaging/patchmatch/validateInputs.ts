@@ -9,6 +9,7 @@ export interface ResolvedSettings {
   readonly patchSize: number;
   readonly seed: number;
   readonly guideWeight: number;
+  readonly guideScale: number | undefined;
 }
 
 function checkImageShape(image: PixelImage, what: string): void {
@@ -79,5 +80,12 @@ export function validateInputs(image: PixelImage, mask: Uint8Array, options: Pat
   if (guideWeight > 0 && options.guide === undefined) {
     throw new StudioError('BAD_REQUEST', 'guideWeight was given without a guide image');
   }
-  return { patchSize, seed, guideWeight };
+  const guideScale = options.guideScale;
+  if (guideScale !== undefined) {
+    if (!Number.isFinite(guideScale) || guideScale < 1) {
+      throw new StudioError('BAD_REQUEST', `guideScale must be a finite number >= 1, got ${guideScale}`);
+    }
+    if (options.guide === undefined) throw new StudioError('BAD_REQUEST', 'guideScale was given without a guide image');
+  }
+  return { patchSize, seed, guideWeight, guideScale };
 }

@@ -1,0 +1,126 @@
+import { build } from 'esbuild';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { StudioError } from '../../../shared/errors';
+import { packageRoot } from '../../workers/paths';
+import { pyramidDepth } from './fillJob';
+import { runGuidedPatchMatchBatch } from './guided-batch';
+import { patchMatchFill } from './patchMatchFill';
+import { applyFill, discMask, errorInsideMask, randomNoise, tiledRandomTexture } from './testImages';
+import type { FillResult, PixelImage, Rect } from './types';
+
+// The real worker bundle, built as in worker-client.test.ts (temporary name, then renamed).
+beforeAll(async () => {
+  const root = packageRoot();
+  const outdir = path.join(root, 'dist', 'main', 'workers');
+  const built = await build({
+    absWorkingDir: root,
+    entryPoints: ['src/main/imaging/patchmatch/patchmatch.worker.ts'],
+    outfile: path.join(outdir, 'patchmatch.cjs'),
+    bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked',
+    external: ['electron', 'better-sqlite3', 'sharp', 'onnxruntime-node'], logLevel: 'warning', write: false,
+  });
+  mkdirSync(outdir, { recursive: true });
+  for (const file of built.outputFiles) {
+    const tmp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+});
+
+const W = 300, H = 200;
+
+function threeHoles(): Uint8Array {
+  const mask = new Uint8Array(W * H);
+  for (const [cx, cy, r] of [[50, 50, 14], [250, 60, 10], [150, 140, 24]] as const) {
+    const disc = discMask(W, H, cx, cy, r);
+    for (let i = 0; i < mask.length; i++) if (disc[i]) mask[i] = 255;
+  }
+  return mask;
+}
+
+function regionOf(image: PixelImage, rect: Rect): Uint8Array {
+  const out = new Uint8Array(rect.width * rect.height * image.channels);
+  for (let y = 0; y < rect.height; y++) {
+    const from = ((rect.y + y) * image.width + rect.x) * image.channels;
+    out.set(image.data.subarray(from, from + rect.width * image.channels), y * rect.width * image.channels);
+  }
+  return out;
+}
+
+async function batch(image: PixelImage, mask: Uint8Array, guides: PixelImage[], seeds: number[], workerCount: number, values16?: Uint16Array) {
+  const results: (FillResult | undefined)[] = [];
+  const requested: Rect[] = [];
+  await runGuidedPatchMatchBatch(image, mask, {
+    seeds, workerCount, guideScale: 4, ...(values16 ? { values16 } : {}),
+    guideRegion: (i, rect) => { requested.push(rect); return regionOf(guides[i]!, rect); },
+    onSample: (i, r) => { results[i] = r; },
+  });
+  return { results, requested };
+}
+
+describe('runGuidedPatchMatchBatch', () => {
+  it('gives each sample the same bits as a single in-process fill with its full-frame guide, on any pool size', async () => {
+    const image = tiledRandomTexture(W, H, 12, 3, 31);
+    const mask = threeHoles();
+    // Sample 0 is guided by the true content, samples 1-2 by other textures.
+    const guides = [image, tiledRandomTexture(W, H, 9, 3, 4), randomNoise(W, H, 3, 8)];
+    const seeds = [7, 8, 9];
+    const two = await batch(image, mask, guides, seeds, 2);
+    const one = await batch(image, mask, guides, seeds, 1);
+    for (let i = 0; i < seeds.length; i++) {
+      const reference = patchMatchFill(image, mask, { seed: seeds[i]!, guide: guides[i]!, guideScale: 4 });
+      expect(two.results[i]!.region).toEqual(reference.region);
+      expect(Buffer.from(two.results[i]!.data).equals(Buffer.from(reference.data))).toBe(true);
+      expect(Buffer.from(one.results[i]!.data).equals(Buffer.from(reference.data))).toBe(true);
+      // Outside the mask the region is the source, byte for byte.
+      const r = reference.region;
+      for (let y = 0; y < r.height; y++) for (let x = 0; x < r.width; x++) {
+        if (mask[(r.y + y) * W + r.x + x]! > 127) continue;
+        for (let c = 0; c < 3; c++) expect(two.results[i]!.data[(y * r.width + x) * 3 + c]).toBe(image.data[((r.y + y) * W + r.x + x) * 3 + c]);
+      }
+    }
+    // Against ground truth, not only ourselves: guided by the true content, a periodic texture comes back (bound as in patchMatchFill.test.ts).
+    const filled = applyFill(image, two.results[0]!.region, two.results[0]!.data);
+    expect(errorInsideMask(filled, image, mask).mean).toBeLessThan(0.5);
+    expect(Buffer.from(two.results[1]!.data).equals(Buffer.from(two.results[0]!.data))).toBe(false);
+    // Guides are asked for hole boxes only, never the frame.
+    for (const rect of two.requested) expect(rect.width * rect.height).toBeLessThan((W * H) / 8);
+  });
+
+  it('carries 16-bit values and rejects bad requests with clear errors', async () => {
+    const image = randomNoise(W, H, 4, 3);
+    const values16 = new Uint16Array(W * H * 4);
+    for (let i = 0; i < values16.length; i++) values16[i] = image.data[i]! * 257;
+    const mask = threeHoles();
+    const guides = [randomNoise(W, H, 4, 5), randomNoise(W, H, 4, 6)];
+    const { results } = await batch(image, mask, guides, [1, 2], 2, values16);
+    const reference = patchMatchFill(image, mask, { seed: 2, guide: guides[1]!, guideScale: 4, values16 });
+    expect(Buffer.from(results[1]!.data16!.buffer).equals(Buffer.from(reference.data16!.buffer))).toBe(true);
+
+    const run = (o: Partial<Parameters<typeof runGuidedPatchMatchBatch>[2]>) => runGuidedPatchMatchBatch(image, mask, {
+      seeds: [1], guideRegion: (_i, rect) => new Uint8Array(rect.width * rect.height * 4), ...o,
+    });
+    await expect(run({ seeds: [] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /at least one sample/ });
+    await expect(run({ seeds: [-1] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /uint32/ });
+    await expect(run({ guideScale: 0.5 })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /guideScale/ });
+    await expect(run({ guideRegion: () => new Uint8Array(3) })).rejects.toBeInstanceOf(StudioError);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(run({ signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('pyramidDepth', () => {
+  it('stops a guided pass at the guide\'s own detail scale, never deeper than the hole needs', () => {
+    // Unguided: ceil(log2(inradius / 2 patches)), at least 1.
+    expect(pyramidDepth({ patchSize: 7, inradius: 505 })).toBe(6);
+    expect(pyramidDepth({ patchSize: 7, inradius: 5 })).toBe(1);
+    // Guided: floor(log2(guideScale)), at least 1, at most the unguided depth.
+    expect(pyramidDepth({ patchSize: 7, inradius: 505, guideScale: 7.06 })).toBe(2);
+    expect(pyramidDepth({ patchSize: 7, inradius: 505, guideScale: 44.5 })).toBe(5);
+    expect(pyramidDepth({ patchSize: 7, inradius: 505, guideScale: 1 })).toBe(1);
+    expect(pyramidDepth({ patchSize: 7, inradius: 30, guideScale: 1000 })).toBe(2);
+  });
+});
