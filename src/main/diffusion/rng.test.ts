@@ -87,3 +87,18 @@ describe('GaussianRng behaviour', () => {
     expect(() => ln(-1)).toThrow(RangeError);
   });
 });
+
+describe('fillNormal, however the buffer is cut', () => {
+  it('gives the nextNormal stream for every split into pieces of 0 to 11 values', () => {
+    const lengths = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 3, 1, 4, 0, 7, 2];
+    const total = lengths.reduce((a, b) => a + b, 0);
+    const ref = new GaussianRng(2026);
+    const expected = Float32Array.from({ length: total }, () => ref.nextNormal());
+    const g = new GaussianRng(2026);
+    const got: number[] = [];
+    for (const n of lengths) got.push(...g.fillNormal(new Float32Array(n)));
+    expect(got).toEqual(Array.from(expected));
+    // and the generator goes on where nextNormal would
+    expect(g.nextNormal()).toBe(ref.nextNormal());
+  });
+});

@@ -119,3 +119,71 @@ describe('RePaint move schedule', () => {
     expect(() => startLevelForStrength(50, 0)).toThrow();
   });
 });
+
+describe('buffers reused across steps never leak into what the sampler hands out', () => {
+  const full = GaussianDiffusion.fromSchedule('cosine', 1000, 'learned-range');
+  const shape: Shape = [2, 3, 6, 5];
+  const size = 2 * 3 * 30;
+  const source = Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.7) * 0.6);
+  const mask = Float32Array.from({ length: 60 }, (_, p) => (p % 5 >= 2 ? 1 : 0));
+  // A network whose output depends on its input and timestep, so every step's state differs.
+  const net: Denoise = async (x, t, s) => {
+    const [n, cin, h, w] = s;
+    const hw = h * w;
+    const out = new Float32Array(n * 6 * hw);
+    for (let b = 0; b < n; b++) for (let c = 0; c < 6; c++) for (let p = 0; p < hw; p++) {
+      out[(b * 6 + c) * hw + p] = Math.tanh(x[(b * cin + (c % 3)) * hw + p]! * 0.8 + t[b]! / 2000);
+    }
+    return out;
+  };
+  const cases = [
+    { method: 'ddim', conditioning: 'palette', eta: 0 },
+    { method: 'ddim', conditioning: 'replace', eta: 0.5 },
+    { method: 'ddpm', conditioning: 'replace' },
+    { method: 'ddpm', conditioning: 'none', strength: 0.6 },
+    { method: 'repaint', conditioning: 'replace', jumpLength: 2, jumpNSample: 3 },
+  ] as const;
+  for (const k of cases) {
+    it(`${k.method} / ${k.conditioning}: yielded x and x̂₀ are never overwritten by later steps`, async () => {
+      const held: { x: Float32Array; predX0: Float32Array | null; xCopy: Float32Array; predCopy: Float32Array | null }[] = [];
+      await sample({ diffusion: full.respaced('8'), denoise: net, noise: new SeededNoise(9, shape), shape, task: { source, mask }, ...k }, (s) => {
+        held.push({ x: s.x, predX0: s.predX0, xCopy: s.x.slice(), predCopy: s.predX0 ? s.predX0.slice() : null });
+      });
+      expect(held.length).toBeGreaterThanOrEqual(5); // 8 steps; 5 at strength 0.6
+      const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+      for (const [i, h] of held.entries()) {
+        expect(same(h.x, h.xCopy), `x of step ${i + 1} changed after it was yielded`).toBe(true);
+        if (h.predX0) expect(same(h.predX0, h.predCopy!), `x̂₀ of step ${i + 1} changed after it was yielded`).toBe(true);
+      }
+      // and the states really move: consecutive states differ
+      expect(same(held[0]!.x, held[1]!.x)).toBe(false);
+    });
+  }
+
+  it('a noise source that returns its own arrays gives the same bits as one that fills the sampler\'s buffer', async () => {
+    const diffusion = full.respaced('6');
+    for (const method of ['ddpm', 'repaint'] as const) {
+      const filling = new SeededNoise(21, shape);
+      const allocating = new SeededNoise(21, shape);
+      let filled = 0;
+      const a = await sample({ diffusion, denoise: net, shape, method, conditioning: 'replace', task: { source, mask }, jumpLength: 2, jumpNSample: 2,
+        noise: { draw: (out) => { filled += out ? 1 : 0; return filling.draw(out); } } });
+      const b = await sample({ diffusion, denoise: net, shape, method, conditioning: 'replace', task: { source, mask }, jumpLength: 2, jumpNSample: 2,
+        noise: { draw: () => allocating.draw() } });
+      expect(filled).toBeGreaterThan(0);
+      expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    }
+  });
+
+  it('SeededNoise fills the buffer it is given, in the order of fresh draws, and rejects a wrong size', () => {
+    const a = new SeededNoise(5, [2, 1, 3, 3]);
+    const b = new SeededNoise(5, [2, 1, 3, 3]);
+    const buf = new Float32Array(18);
+    for (let k = 0; k < 3; k++) {
+      const filled = a.draw(buf);
+      expect(filled).toBe(buf);
+      expect(Array.from(filled)).toEqual(Array.from(b.draw()));
+    }
+    expect(() => a.draw(new Float32Array(17))).toThrow(/noise buffer has 17 values/);
+  });
+});

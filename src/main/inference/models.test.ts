@@ -55,6 +55,35 @@ describe('ONNX session in a worker thread', () => {
     }
   });
 
+  it('hands each run its own output array (transferred from the worker), also without spinning threads', async () => {
+    for (const spinning of [true, false]) {
+      const session = await OnnxSession.open(fixture, ['cpu'], 1, { spinning });
+      try {
+        const n = 2, hw = 6;
+        const outs: Float32Array[] = [];
+        for (const k of [0, 1, 2]) {
+          const x = Float32Array.from({ length: n * 7 * hw }, (_, i) => Math.cos(i + k));
+          const t = Float32Array.from([100 * k, 900]);
+          const r = await session.run({ x: { type: 'float32', data: x, dims: [n, 7, 2, 3] }, t: { type: 'float32', data: t, dims: [n] } }, ['out']);
+          const o = r.out!.data as Float32Array;
+          expect(o.length).toBe(n * 6 * hw);
+          outs.push(o);
+        }
+        // earlier results are untouched by later runs and match the closed form
+        for (const [k, o] of outs.entries()) {
+          for (let b = 0; b < n; b++) for (let c = 0; c < 6; c++) for (let p = 0; p < hw; p++) {
+            const xin = Math.fround(Math.cos((b * 7 + c) * hw + p + k));
+            const tb = b === 0 ? 100 * k : 900;
+            expect(o[(b * 6 + c) * hw + p]).toBeCloseTo(c < 3 ? 0.5 * xin + 0.001 * tb : xin, 6);
+          }
+        }
+        expect(new Set(outs.map((o) => o.buffer)).size).toBe(3);
+      } finally {
+        await session.close();
+      }
+    }
+  });
+
   it('falls back to the CPU with a reason when a GPU provider is not there', async () => {
     const session = await OnnxSession.open(fixture, ['cuda', 'cpu']);
     try {

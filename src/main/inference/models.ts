@@ -116,12 +116,12 @@ export interface LoadedModel {
 }
 
 /** Loads a model after checking its hash and graph; `fp16` picks the half-precision file when there is one. */
-export async function loadModel(model: InstalledModel, options: { providers?: readonly ExecutionProvider[]; fp16?: boolean; threads?: number } = {}): Promise<LoadedModel> {
+export async function loadModel(model: InstalledModel, options: { providers?: readonly ExecutionProvider[]; fp16?: boolean; threads?: number; spinning?: boolean } = {}): Promise<LoadedModel> {
   const m = model.manifest;
   const useFp16 = options.fp16 === true && !!m.fp16File && !!m.fp16Sha256;
   const file = path.join(model.dir, useFp16 ? m.fp16File! : m.file);
   await checkModelFileHash(file, useFp16 ? m.fp16Sha256! : m.sha256);
-  const session = await OnnxSession.open(file, options.providers, options.threads);
+  const session = await OnnxSession.open(file, options.providers, options.threads, options.spinning !== undefined ? { spinning: options.spinning } : {});
   try {
     checkGraphAgainstManifest(session.info, m);
   } catch (err) {

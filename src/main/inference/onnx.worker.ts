@@ -30,6 +30,12 @@ async function open(): Promise<ort.InferenceSession | null> {
         // A missing GPU provider is an expected fallback whose reason we report ourselves.
         logSeverityLevel: provider === 'cpu' ? 2 : 4,
         ...(init.intraOpThreads ? { intraOpNumThreads: init.intraOpThreads } : {}),
+        // One graph run at a time: the nodes run in order, each using the intra-op pool.
+        executionMode: 'sequential',
+        interOpNumThreads: 1,
+        enableCpuMemArena: true,
+        enableMemPattern: true,
+        ...(init.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
       });
       post({ kind: 'ready', provider, fallbacks, inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) });
       return session;
@@ -39,6 +45,14 @@ async function open(): Promise<ort.InferenceSession | null> {
   }
   post({ kind: 'load-failed', reasons: fallbacks });
   return null;
+}
+
+/**
+ * The output's own ArrayBuffer when it holds exactly this tensor (the runtime
+ * allocates a fresh one per run), so it can be transferred without a copy.
+ */
+function ownBuffer(data: Float32Array): Float32Array {
+  return data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
 }
 
 async function main(): Promise<void> {
@@ -61,11 +75,18 @@ async function main(): Promise<void> {
       for (const name of msg.outputs) {
         const t = result[name]!;
         if (t.type !== 'float32') throw new Error(`output ${name} is ${t.type}; float32 expected`);
-        const data = (t.data as Float32Array).slice();
+        const data = ownBuffer(t.data as Float32Array);
         outputs[name] = { type: 'float32', data, dims: t.dims };
-        transfer.push(data.buffer);
+        transfer.push(data.buffer as ArrayBuffer);
       }
-      port.postMessage({ kind: 'result', id: msg.id, outputs } satisfies FromWorker, transfer);
+      try {
+        port.postMessage({ kind: 'result', id: msg.id, outputs } satisfies FromWorker, transfer);
+      } catch {
+        // A runtime whose output memory cannot be transferred: send copies.
+        const copies: Record<string, TensorData> = {};
+        for (const [name, t] of Object.entries(outputs)) copies[name] = { ...t, data: (t.data as Float32Array).slice() };
+        port.postMessage({ kind: 'result', id: msg.id, outputs: copies } satisfies FromWorker, Object.values(copies).map((t) => t.data.buffer as ArrayBuffer));
+      }
     }).catch((err: unknown) => {
       post({ kind: 'error', id: msg.id, message: err instanceof Error ? err.message : String(err) });
     });

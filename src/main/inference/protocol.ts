@@ -27,6 +27,8 @@ export interface WorkerInit {
   /** Providers to try in order; the first that loads is used. */
   readonly providers: readonly ExecutionProvider[];
   readonly intraOpThreads?: number;
+  /** Whether idle intra-op threads spin between parallel sections (ONNX Runtime's default: yes). */
+  readonly spinning?: boolean;
 }
 
 export type ToWorker =

@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../shared/errors';
 import { workerScriptPath } from '../workers/paths';
-import type { ExecutionProvider, FromWorker, RuntimeProbe, TensorData, ToWorker, ValueInfo } from './protocol';
+import type { ExecutionProvider, FromWorker, RuntimeProbe, TensorData, ToWorker, ValueInfo, WorkerInit } from './protocol';
 
 /** ONNX Runtime's version and the execution providers this build of it knows. */
 export async function probeRuntime(): Promise<RuntimeProbe> {
@@ -68,8 +68,9 @@ export class OnnxSession {
     this.pending.clear();
   }
 
-  static async open(modelPath: string, providers: readonly ExecutionProvider[] = defaultProviders(), intraOpThreads?: number): Promise<OnnxSession> {
-    const worker = new Worker(workerScriptPath('onnx'), { workerData: { modelPath, providers, ...(intraOpThreads ? { intraOpThreads } : {}) } });
+  static async open(modelPath: string, providers: readonly ExecutionProvider[] = defaultProviders(), intraOpThreads?: number, options: { spinning?: boolean } = {}): Promise<OnnxSession> {
+    const init: WorkerInit = { modelPath, providers, ...(intraOpThreads ? { intraOpThreads } : {}), ...(options.spinning !== undefined ? { spinning: options.spinning } : {}) };
+    const worker = new Worker(workerScriptPath('onnx'), { workerData: init });
     const first = await new Promise<FromWorker>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
