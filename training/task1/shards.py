@@ -1,0 +1,57 @@
+"""Runs scripts/sample-fmnist.mjs (TypeScript sampler + ONNX Runtime) and reads its shards."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def run_driver(model_dir: Path, out: Path, *, method: str, steps: str, n: int | None = None, seed: int = 0,
+               shard_size: int = 250, threads: int = 2, task_source: Path | None = None,
+               task_mask: Path | None = None, jump_length: int = 10, jump_n_sample: int = 1,
+               max_shards: int | None = None, nice: int = 10, log=print) -> list[dict]:
+    """Samples into ``out`` (resumable); returns the per-shard timing records it printed."""
+    cmd = ["nice", "-n", str(nice), "node", str(REPO / "scripts" / "sample-fmnist.mjs"), "--model-dir", str(Path(model_dir).resolve()),
+           "--out", str(Path(out).resolve()), "--method", method, "--steps", steps, "--seed", str(seed), "--shard-size", str(shard_size),
+           "--threads", str(threads), "--jump-length", str(jump_length), "--jump-n-sample", str(jump_n_sample)]
+    if n is not None:
+        cmd += ["--n", str(n)]
+    if task_source is not None:
+        cmd += ["--task-source", str(Path(task_source).resolve()), "--task-mask", str(Path(task_mask).resolve())]
+    if max_shards is not None:
+        cmd += ["--max-shards", str(max_shards)]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    records = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        line = line.strip()
+        log(f"  {line}")
+        if line.startswith("{"):
+            records.append(json.loads(line))
+    err = proc.stderr.read() if proc.stderr else ""
+    if proc.wait() != 0:
+        raise RuntimeError(f"sampling driver failed ({' '.join(cmd)}): {err.strip()}")
+    return records
+
+
+def load_shards(out: Path) -> np.ndarray:
+    """All finished samples, uint8 [N, C, H, W] in sample order; refuses an unfinished run."""
+    meta = json.loads((out / "meta.json").read_text())
+    shards = -(-meta["n"] // meta["shardSize"])
+    missing = [k for k in range(shards) if not (out / f"shard-{k:05d}.npy").exists()]
+    if missing:
+        raise FileNotFoundError(f"{out}: {len(missing)} of {shards} shards are not sampled yet (rerun to resume)")
+    return np.concatenate([np.load(out / f"shard-{k:05d}.npy") for k in range(shards)])
+
+
+def write_task(source: np.ndarray, mask: np.ndarray, folder: Path) -> tuple[Path, Path]:
+    """float32 .npy task files for the driver: source [M, C, H, W] in [-1, 1], mask [M, 1, H, W]."""
+    folder.mkdir(parents=True, exist_ok=True)
+    s, m = folder / "task-source.npy", folder / "task-mask.npy"
+    np.save(s, np.ascontiguousarray(source, dtype="<f4"))
+    np.save(m, np.ascontiguousarray(mask, dtype="<f4"))
+    return s, m
