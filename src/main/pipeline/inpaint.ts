@@ -6,7 +6,8 @@
  */
 import type { InpaintParams } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
-import { binarizeMask, featherWeights, growSoftMask, isHardMask, maskBounds, type MaskBounds } from '../../shared/mask-ops';
+import type { MaskBounds } from '../../shared/mask-ops';
+import { effectiveMask } from './effective-mask';
 import { blendRegion } from '../imaging/composite';
 import { toEightBit, type RawImage } from '../imaging/io';
 import type { LoadedModel } from '../inference/models';
@@ -47,12 +48,9 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
   if (input.mask.length !== image.width * image.height) {
     throw new StudioError('MASK_SIZE_MISMATCH', `mask has ${input.mask.length} pixels, image has ${image.width * image.height}`);
   }
-  // A soft mask (a soft brush's edge) keeps its levels through grow; they cap the blend weights.
-  const soft = growSoftMask(input.mask, image.width, image.height, params.grow);
-  const effective = isHardMask(soft) ? soft : binarizeMask(soft);
-  const region = maskBounds(effective, image.width, image.height);
-  if (!region) throw new StudioError('MASK_EMPTY', 'the mask is empty: paint over what should be removed (white = fill)');
-  const weights = featherWeights(soft, image.width, image.height, params.feather);
+  const m = effectiveMask(input.mask, image.width, image.height, params.grow, params.feather);
+  if (!m) throw new StudioError('MASK_EMPTY', 'the mask is empty: paint over what should be removed (white = fill)');
+  const { effective, weights, region } = m;
   const samples: InpaintSample[] = [];
   let started = performance.now();
   let index = 0;

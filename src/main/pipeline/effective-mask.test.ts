@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { binarizeMask, featherWeights, growSoftMask, isHardMask, maskBounds } from '../../shared/mask-ops';
+import { effectiveMask } from './effective-mask';
+
+/** The whole-frame computation the windowed one must equal. */
+function wholeFrame(mask: Uint8Array, w: number, h: number, grow: number, feather: number) {
+  const soft = growSoftMask(mask, w, h, grow);
+  const effective = isHardMask(soft) ? soft : binarizeMask(soft);
+  return { effective, weights: featherWeights(soft, w, h, feather), region: maskBounds(effective, w, h) };
+}
+
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** Random blobs; soft ones get a ramp of levels (some ≤ 127) around a core, like a soft brush. */
+function blobs(w: number, h: number, n: number, soft: boolean, rand: () => number, edge = false): Uint8Array {
+  const m = new Uint8Array(w * h);
+  for (let k = 0; k < n; k++) {
+    const cx = edge && k === 0 ? 0 : rand() * w, cy = edge && k === 0 ? rand() * h : rand() * h, r = 1 + rand() * 6;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const d = Math.hypot(x - cx, y - cy);
+      const v = soft ? Math.round(255 * Math.max(0, Math.min(1, (r + 3 - d) / 4))) : d <= r ? 255 : 0;
+      m[y * w + x] = Math.max(m[y * w + x]!, v);
+    }
+  }
+  return m;
+}
+
+describe('effectiveMask (windowed grow and feather)', () => {
+  const W = 61, H = 47;
+  const cases: Array<[string, boolean, boolean]> = [['hard', false, false], ['soft', true, false], ['hard, touching the frame', false, true], ['soft, touching the frame', true, true]];
+  for (const [name, soft, edge] of cases) {
+    it(`equals the whole-frame computation: ${name}`, () => {
+      const rand = lcg(soft ? 7 : 3);
+      for (let trial = 0; trial < 6; trial++) {
+        const mask = blobs(W, H, 1 + (trial % 3), soft, rand, edge);
+        for (const grow of [0, 2, 5]) {
+          for (const feather of [0, 3, 8]) {
+            const want = wholeFrame(mask, W, H, grow, feather);
+            const got = effectiveMask(mask, W, H, grow, feather);
+            if (!want.region) { expect(got).toBeNull(); continue; }
+            expect(got).not.toBeNull();
+            expect(got!.region).toEqual(want.region);
+            expect(Buffer.from(got!.effective).equals(Buffer.from(want.effective))).toBe(true);
+            expect(Array.from(got!.weights)).toEqual(Array.from(want.weights));
+          }
+        }
+      }
+    });
+  }
+
+  it('returns null for an empty mask and for one with only levels ≤ 127', () => {
+    expect(effectiveMask(new Uint8Array(20 * 10), 20, 10, 3, 2)).toBeNull();
+    expect(effectiveMask(new Uint8Array(20 * 10).fill(127), 20, 10, 3, 2)).toBeNull();
+  });
+
+  it('a dust spot in a large frame touches only a window around it', () => {
+    const w = 4000, h = 3000, mask = new Uint8Array(w * h);
+    for (let y = 1495; y < 1505; y++) for (let x = 1995; x < 2005; x++) mask[y * w + x] = 255;
+    const m = effectiveMask(mask, w, h, 4, 3)!;
+    expect(m.region).toEqual({ x: 1991, y: 1491, width: 18, height: 18 });
+    let nonzero = 0;
+    for (let i = 0; i < m.weights.length; i++) if (m.weights[i]! > 0) nonzero++;
+    // closed form: the 10×10 square, four 10×4 side bands, and per corner the
+    // (dx, dy) in 1..4 with dx² + dy² ≤ 16 (3 + 3 + 2 + 0 = 8)
+    expect(Array.from(m.effective).filter((v) => v === 255).length).toBe(100 + 4 * 40 + 4 * 8);
+    expect(nonzero).toBe(100 + 4 * 40 + 4 * 8);
+  });
+});
