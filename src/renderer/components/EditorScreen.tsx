@@ -301,11 +301,7 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
             fillPixels={mask.filled}
             exclusionPixels={exclusionMask.filled}
             onLayer={(layer) => dispatch({ type: 'selectLayer', layer })}
-            onClearExclusion={() => {
-              dispatch({ type: 'selectLayer', layer: 'exclusion' });
-              dispatch({ type: 'clearMask' });
-              dispatch({ type: 'selectLayer', layer: editor.layer });
-            }}
+            onClearExclusion={() => dispatch({ type: 'clearMask', layer: 'exclusion' })}
           />
           <MaskPanel
             empty={activeEmpty}

@@ -48,7 +48,7 @@ export type EditorInput =
   | { readonly type: 'restoreDraft'; readonly mask: MaskRaster }
   | { readonly type: 'restoreExclusionDraft'; readonly mask: MaskRaster }
   | { readonly type: 'selectLayer'; readonly layer: MaskLayer }
-  | { readonly type: 'clearMask' }
+  | { readonly type: 'clearMask'; readonly layer?: MaskLayer }
   | { readonly type: 'undo' }
   | { readonly type: 'redo' };
 
@@ -121,8 +121,12 @@ export function updateEditor(state: EditorState, input: EditorInput): EditorStat
       return { ...state, exclusion: restoredHistory(state.exclusion, input.mask) };
     case 'selectLayer':
       return input.layer === state.layer ? state : { ...state, layer: input.layer };
-    case 'clearMask':
-      return edit(state, clearMask, undefined);
+    case 'clearMask': {
+      // Clears the given layer (default: the active one) without changing which layer is active.
+      const layer = input.layer ?? state.layer;
+      if (layer === state.layer) return edit(state, clearMask, undefined);
+      return { ...edit({ ...state, layer }, clearMask, undefined), layer: state.layer };
+    }
     case 'undo':
       return withActiveHistory(state, undo(activeHistory(state)));
     case 'redo':
