@@ -130,6 +130,29 @@ describe('first loop: import, fill, apply, export', () => {
       await reopened.close();
     }
   });
+  it('a diffusion run records how its time split, and the estimate learns from such runs', async () => {
+    const source = texture(W, H);
+    const detail = await service.call('images.import', { fileName: 'two-spots.png', bytes: await pngOf(source, W, H) });
+    // two 8x8 holes far enough apart to be diffused as two crops: 34x34 -> 32x32 and 40x40 working pixels
+    const m = boxMask(W, H, 10, 10, 18, 18);
+    for (let y = 90; y < 98; y++) for (let x = 130; x < 138; x++) m[y * W + x] = 255;
+    const mask = await pngOf(m, W, H, 1);
+    const params = { method: 'diffusion' as const, model: 'tiny-inpaint', samples: 1, steps: 3, seed: 1 };
+    expect((await service.call('jobs.estimate', { projectId: detail.project.id, mask, params })).basis).toBe('default');
+    for (let k = 0; k < 2; k++) {
+      const job = await service.call('jobs.inpaint', { projectId: detail.project.id, versionId: detail.project.headVersionId, mask, params });
+      await service.waitForJob(job.jobId);
+      expect(service.repo.run(job.runId).status).toBe('done');
+    }
+    const costs = service.repo.recentRunCosts('diffusion', 10);
+    expect(costs).toHaveLength(2);
+    for (const c of costs) {
+      expect(c.workingPixels).toBe(32 * 32 + 40 * 40);
+      expect(c.samplingMs! + c.detailMs!).toBeLessThanOrEqual(c.totalMs);
+      expect(c.samplingMs).toBeGreaterThanOrEqual(0);
+    }
+    expect((await service.call('jobs.estimate', { projectId: detail.project.id, mask, params })).basis).toBe('history');
+  });
 });
 
 describe('history: revert, mask drafts, exclusion', () => {

@@ -21,7 +21,8 @@ import { checkFileName, decodeImage, encodeRaw, probeImage, type EncodedOutput }
 import { RegionReader } from './imaging/region';
 import { checkMaskUsable, decodeMask } from './pipeline/mask-input';
 import { runInpaint } from './pipeline/inpaint';
-import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
+import { DEFAULT_DIFFUSION_STEPS, DEFAULT_MAX_WORKING_EDGE } from './pipeline/methods';
+import { diffusionWork } from './pipeline/holes';
 import { ModelCatalog, modelRoots, PHOTO_MODEL_ID } from './inference/catalog';
 import { summarise } from './inference/models';
 import { BatchManager } from './batch/manager';
@@ -152,7 +153,10 @@ export class StudioService {
         const mask = growMask(await decodeMask(r.mask, detail.image.width, detail.image.height), detail.image.width, detail.image.height, r.params.grow);
         const params = await this.resolveParams(r.params);
         const holePixels = maskCoverage(mask) * mask.length;
-        const { ms, basis } = estimateFillMs(params, holePixels, this.repo.recentRunCosts(params.method, 10));
+        const working = params.method === 'diffusion'
+          ? diffusionWork(mask, detail.image.width, detail.image.height, this.options.maxWorkingEdge ?? DEFAULT_MAX_WORKING_EDGE).workingPixels
+          : undefined;
+        const { ms, basis } = estimateFillMs(params, holePixels, this.repo.recentRunCosts(params.method, 10), working);
         return { seconds: Math.round(ms / 100) / 10, basis, slow: ms > 5000 };
       }
       case 'versions.apply': {
@@ -363,7 +367,8 @@ export class StudioService {
       const base = await this.loadVersion(versionId);
       const model = params.method === 'diffusion' && params.model ? await this.models.load(params.model) : undefined;
       if (model) this.repo.setRunDevice(runId, model.session.info.provider);
-      timings.loadMs = Math.round(performance.now() - t0);
+      const loadMs = Math.round(performance.now() - t0);
+      timings.loadMs = loadMs;
       const n = params.samples;
       let done = 0;
       let previewBusy = false;
@@ -384,6 +389,11 @@ export class StudioService {
             .catch((err: unknown) => (this.options.onBug ?? defaultBugReport)(err))
             .finally(() => { previewBusy = false; });
         },
+        onSampled: (work) => {
+          timings.samplingMs = Math.round(performance.now() - t0) - loadMs;
+          timings.workingPixels = work.workingPixels;
+          timings.holeGroups = work.groups;
+        },
         onSample: async (s) => {
           done = s.index + 1;
           progress('saving', 0.05 + 0.9 * (done / n), `Saving sample ${done}`);
@@ -394,6 +404,7 @@ export class StudioService {
         },
       });
       timings.totalMs = Math.round(performance.now() - t0);
+      if (timings.samplingMs !== undefined) timings.detailMs = timings.totalMs - loadMs - timings.samplingMs;
       this.repo.finishRun(runId, 'done', null, timings);
       this.emit('job.finished', { jobId, runId, status: 'done', error: null });
     } catch (err) {

@@ -5,6 +5,7 @@
 import type { ImageFormat, ImageSummary, ProjectDetail, ProjectSummary, RunParams, RunStatus, RunSummary, SampleSummary, VersionSummary } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import type { Db } from './db';
+import type { RunCost } from '../pipeline/estimate';
 
 interface ProjectRow { id: number; name: string; created_at: string; updated_at: string; version_count: number; head_version_id: number }
 interface ImageRow {
@@ -127,13 +128,16 @@ export class HistoryRepository {
   }
 
   /** Finished runs of a method with their work size, newest first, for time estimates. */
-  recentRunCosts(method: string, limit: number): { totalMs: number; holePixels: number; params: RunParams }[] {
+  recentRunCosts(method: string, limit: number): RunCost[] {
     const rows = this.db.prepare(`SELECT r.timings_json, r.params_json, m.coverage, m.width, m.height FROM runs r JOIN masks m ON m.id = r.mask_id
       WHERE r.method = ? AND r.status = 'done' AND r.timings_json IS NOT NULL ORDER BY r.id DESC LIMIT ?`).all(method, limit) as
       { timings_json: string; params_json: string; coverage: number; width: number; height: number }[];
     return rows.flatMap((r) => {
-      const t = JSON.parse(r.timings_json) as { totalMs?: number };
-      return t.totalMs ? [{ totalMs: t.totalMs, holePixels: r.coverage * r.width * r.height, params: JSON.parse(r.params_json) as RunParams }] : [];
+      const t = JSON.parse(r.timings_json) as { totalMs?: number; samplingMs?: number; detailMs?: number; workingPixels?: number };
+      if (!t.totalMs) return [];
+      const split = t.samplingMs !== undefined && t.detailMs !== undefined && t.workingPixels
+        ? { samplingMs: t.samplingMs, detailMs: t.detailMs, workingPixels: t.workingPixels } : {};
+      return [{ totalMs: t.totalMs, holePixels: r.coverage * r.width * r.height, params: JSON.parse(r.params_json) as RunParams, ...split }];
     });
   }
 

@@ -1,17 +1,36 @@
 /**
  * Time estimates before a fill starts. PatchMatch cost grows with the hole's
- * area; diffusion cost with steps × samples (batched) plus the detail pass.
- * Each is a rate taken from this machine's recent finished runs (median), or
- * from built-in figures measured on a 2-core CPU when there is no history.
+ * area × samples. Diffusion cost has two parts: sampling, which grows with
+ * steps × samples × the working pixels of all hole groups (each group is a
+ * crop of its own), and the full-resolution detail pass, which grows with the
+ * hole's area × samples like PatchMatch. Each rate is the median of this
+ * machine's recent finished runs (of the same model, when there are enough),
+ * or a built-in figure measured on a 2-core CPU when there is no history.
  */
 import type { InpaintParams, RunParams } from '../../shared/api';
 
-export interface RunCost { readonly totalMs: number; readonly holePixels: number; readonly params: RunParams }
+export interface RunCost {
+  readonly totalMs: number;
+  readonly holePixels: number;
+  readonly params: RunParams;
+  /** Diffusion runs record how their time split; older runs have only totalMs. */
+  readonly samplingMs?: number;
+  readonly detailMs?: number;
+  readonly workingPixels?: number;
+}
 
-/** Built-in: PatchMatch ≈ 5 s per hole megapixel per sample; diffusion ≈ 120 ms per step per sample at working size. */
+/**
+ * Built-in rates (2-core CPU, DESIGN.md §8's laptop class): PatchMatch ≈ 5 s per
+ * hole megapixel per sample (the guided detail pass measures the same); the
+ * default model's sampling ≈ 4.6 s per step per sample per working megapixel
+ * (75 ms per step and sample for one 128 × 128 crop).
+ */
 const DEFAULT_PATCHMATCH_MS_PER_HOLE_MP = 5000;
-const DEFAULT_DIFFUSION_MS_PER_STEP_SAMPLE = 120;
+const DEFAULT_SAMPLING_MS_PER_WORKING_MP = 4600;
+/** One 128-px crop: what a diffusion fill samples when the caller does not say. */
+const DEFAULT_WORKING_PIXELS = 128 * 128;
 const FIXED_MS = 300;
+const MIN_HISTORY = 2;
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -19,24 +38,40 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-const patchMatchUnits = (holePixels: number, samples: number) => Math.max(holePixels, 1) / 1e6 * samples;
-const diffusionUnits = (p: Pick<InpaintParams, 'steps' | 'samples'>) => (p.steps ?? 25) * p.samples;
+const holeUnits = (holePixels: number, samples: number) => Math.max(holePixels, 1) / 1e6 * samples;
+const samplingUnits = (p: Pick<InpaintParams, 'steps' | 'samples'>, workingPixels: number) => (p.steps ?? 25) * p.samples * (workingPixels / 1e6);
 
-export function estimateFillMs(params: InpaintParams, holePixels: number, history: readonly RunCost[]): { ms: number; basis: 'history' | 'default' } {
+/** Runs of the same model when there are enough of them, else all runs of the method. */
+function sameModel(runs: readonly RunCost[], model: string | null | undefined): readonly RunCost[] {
+  const own = runs.filter((h) => (h.params.model ?? null) === (model ?? null));
+  return own.length >= MIN_HISTORY ? own : runs;
+}
+
+export function estimateFillMs(params: InpaintParams, holePixels: number, history: readonly RunCost[], workingPixels = DEFAULT_WORKING_PIXELS): { ms: number; basis: 'history' | 'default' } {
   const usable = history.filter((h) => h.params.method === params.method).slice(0, 10);
   if (params.method === 'patchmatch') {
-    const units = patchMatchUnits(holePixels, params.samples);
-    if (usable.length >= 2) {
-      const rate = median(usable.map((h) => Math.max(0, h.totalMs - FIXED_MS) / patchMatchUnits(h.holePixels, h.params.samples)));
+    const units = holeUnits(holePixels, params.samples);
+    if (usable.length >= MIN_HISTORY) {
+      const rate = median(usable.map((h) => Math.max(0, h.totalMs - FIXED_MS) / holeUnits(h.holePixels, h.params.samples)));
       return { ms: FIXED_MS + rate * units, basis: 'history' };
     }
     return { ms: FIXED_MS + DEFAULT_PATCHMATCH_MS_PER_HOLE_MP * units, basis: 'default' };
   }
-  // Diffusion: sampling cost plus one PatchMatch detail pass per sample.
-  const detail = DEFAULT_PATCHMATCH_MS_PER_HOLE_MP * patchMatchUnits(holePixels, params.samples);
-  if (usable.length >= 2) {
-    const rate = median(usable.map((h) => Math.max(0, h.totalMs - FIXED_MS - DEFAULT_PATCHMATCH_MS_PER_HOLE_MP * patchMatchUnits(h.holePixels, h.params.samples)) / diffusionUnits(h.params)));
-    return { ms: FIXED_MS + detail + rate * diffusionUnits(params), basis: 'history' };
+  const sampling = samplingUnits(params, workingPixels);
+  const detail = holeUnits(holePixels, params.samples);
+  const runs = sameModel(usable, params.model);
+  // Runs that recorded their split give both rates directly.
+  const split = runs.filter((h) => h.samplingMs !== undefined && h.detailMs !== undefined && h.workingPixels);
+  if (split.length >= MIN_HISTORY) {
+    const sRate = median(split.map((h) => h.samplingMs! / samplingUnits(h.params, h.workingPixels!)));
+    const dRate = median(split.map((h) => h.detailMs! / holeUnits(h.holePixels, h.params.samples)));
+    return { ms: FIXED_MS + sRate * sampling + dRate * detail, basis: 'history' };
   }
-  return { ms: FIXED_MS + detail + DEFAULT_DIFFUSION_MS_PER_STEP_SAMPLE * diffusionUnits(params), basis: 'default' };
+  // Older runs: the built-in detail rate, the rest attributed to sampling.
+  if (runs.length >= MIN_HISTORY) {
+    const sRate = median(runs.map((h) => Math.max(0, h.totalMs - FIXED_MS - DEFAULT_PATCHMATCH_MS_PER_HOLE_MP * holeUnits(h.holePixels, h.params.samples))
+      / samplingUnits(h.params, h.workingPixels ?? DEFAULT_WORKING_PIXELS)));
+    return { ms: FIXED_MS + sRate * sampling + DEFAULT_PATCHMATCH_MS_PER_HOLE_MP * detail, basis: 'history' };
+  }
+  return { ms: FIXED_MS + DEFAULT_SAMPLING_MS_PER_WORKING_MP * sampling + DEFAULT_PATCHMATCH_MS_PER_HOLE_MP * detail, basis: 'default' };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holeGroups } from './holes';
+import { diffusionWork, holeGroups } from './holes';
 
 function maskWith(width: number, height: number, boxes: [number, number, number, number][]): Uint8Array {
   const m = new Uint8Array(width * height);
@@ -21,5 +21,14 @@ describe('hole groups', () => {
   });
   it('returns nothing for an empty mask', () => {
     expect(holeGroups(new Uint8Array(100), 10, 10)).toEqual([]);
+  });
+});
+
+describe('diffusion work', () => {
+  it('counts each far-apart group at its own working size', () => {
+    // a 10x10 hole: margin max(16, 5) = 16 -> a 42x42 crop, kept at full size, rounded to 40x40;
+    // a 100x100 hole: margin 50 -> a 200x200 crop, scaled to the 128 px working edge.
+    const w = diffusionWork(maskWith(2000, 2000, [[100, 100, 10, 10], [1500, 1500, 100, 100]]), 2000, 2000, 128);
+    expect(w).toEqual({ groups: 2, workingPixels: 40 * 40 + 128 * 128 });
   });
 });

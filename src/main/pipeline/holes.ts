@@ -5,7 +5,7 @@
  * crop the size of the frame.
  */
 import type { MaskBounds } from '../../shared/mask-ops';
-import { contextRect } from './diffusion-stage';
+import { contextRect, workingSize } from './diffusion-stage';
 
 function componentBoxes(mask: Uint8Array, width: number, height: number): MaskBounds[] {
   const label = new Int32Array(width * height).fill(-1);
@@ -61,4 +61,21 @@ export function holeGroups(mask: Uint8Array, width: number, height: number): Mas
     }
   }
   return groups.sort((a, b) => a.y - b.y || a.x - b.x);
+}
+
+/** What a diffusion fill samples: one crop per hole group, each at its working size. */
+export interface DiffusionWork {
+  readonly groups: number;
+  /** Sum over the groups of working width × height: the network's pixels per sample per step. */
+  readonly workingPixels: number;
+}
+
+export function diffusionWork(mask: Uint8Array, width: number, height: number, maxWorkingEdge: number): DiffusionWork {
+  const groups = holeGroups(mask, width, height);
+  let workingPixels = 0;
+  for (const g of groups) {
+    const w = workingSize(contextRect(g, width, height), maxWorkingEdge);
+    workingPixels += w.width * w.height;
+  }
+  return { groups: groups.length, workingPixels };
 }

@@ -13,6 +13,7 @@ import { toEightBit, type RawImage } from '../imaging/io';
 import type { LoadedModel } from '../inference/models';
 import { fillSamples, sampleSeed } from './methods';
 import type { WorkingSampler } from './diffusion-stage';
+import type { DiffusionWork } from './holes';
 
 export interface InpaintSample {
   readonly index: number;
@@ -37,6 +38,8 @@ export interface InpaintInput {
   readonly onProgress?: (fraction: number) => void;
   readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
   readonly sampleWorking?: WorkingSampler;
+  /** Diffusion: called once when sampling is done and the detail pass starts. */
+  readonly onSampled?: (work: DiffusionWork) => void;
   /** Called as each sample finishes, so callers can store and show it at once. */
   readonly onSample?: (s: InpaintSample) => Promise<void> | void;
 }
@@ -63,6 +66,7 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
     onProgress: (f) => input.onProgress?.(f),
     ...(input.onPreview ? { onPreview: input.onPreview } : {}),
     ...(input.sampleWorking ? { sampleWorking: input.sampleWorking } : {}),
+    ...(input.onSampled ? { onSampled: input.onSampled } : {}),
   })) {
     const crop = blendRegion(image, fill, region, weights);
     const sample: InpaintSample = { index, seed: sampleSeed(params.seed, index), region, crop, millis: Math.round(performance.now() - started) };

@@ -18,7 +18,7 @@ import { runPatchMatchInWorker } from '../imaging/patchmatch/worker-client';
 import { runGuidedPatchMatchBatch } from '../imaging/patchmatch/guided-batch';
 import type { FillResult } from '../imaging/patchmatch/types';
 import { runDiffusionSampling, samplingRegion, samplingScale, type DiffusionSampling, type Rect, type WorkingSampler } from './diffusion-stage';
-import { holeGroups } from './holes';
+import { holeGroups, type DiffusionWork } from './holes';
 
 export interface FillRequest {
   readonly image: RawImage;
@@ -38,6 +38,8 @@ export interface FillRequest {
   readonly sampleWorking?: WorkingSampler;
   /** Diffusion: x₀ previews per sample (RGB, working resolution). */
   readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
+  /** Diffusion: sampling is done and the detail pass starts; what was sampled. */
+  readonly onSampled?: (work: DiffusionWork) => void;
 }
 
 export function sampleSeed(seed: number, index: number): number {
@@ -134,6 +136,7 @@ export async function* fillSamples(req: FillRequest): AsyncGenerator<RawImage> {
       ...(req.sampleWorking ? { sampleWorking: req.sampleWorking } : {}),
     }));
   }
+  req.onSampled?.({ groups: stages.length, workingPixels: stages.reduce((sum, s) => sum + s.working.width * s.working.height, 0) });
   yield* detailPass(req, stages);
 }
 
