@@ -170,7 +170,7 @@ def stage_score(args) -> None:
     train_stats = metrics.gaussian_stats(train_f)
     rng = np.random.default_rng(0)
     rows = []
-    ns = sorted({n for n in (args.n_ddim, args.n_ddim100, args.n_ddpm) if n > 0} | {10000})
+    ns = sorted({n for n in (args.n_ddim, args.n_ddim100, args.n_ddpm, args.compare_n) if n > 0} | {10000})
     for n in ns:  # the real-data reference at each sample count used (FID is biased upward at small n)
         idx = rng.choice(len(test_f), min(n, len(test_f)), replace=False)
         rows.append({"model": "real test set", "schedule": "—", "steps": "—", "step": None,
@@ -191,10 +191,15 @@ def stage_score(args) -> None:
                 skipped.append(f"{man['id']} (step {man['training']['steps']:,}) {STEP_LABELS[steps]}, {n:,} samples")
                 continue
             f, p = _features(imgs, model)
-            rows.append({"model": man["id"], "schedule": man["schedule"]["type"], "steps": STEP_LABELS[steps],
-                         "step": man["training"]["steps"], "dir": str(out.relative_to(TASK1)),
-                         **_score(f, p, train_stats, train_f, rng)})
+            base = {"model": man["id"], "schedule": man["schedule"]["type"], "steps": STEP_LABELS[steps],
+                    "step": man["training"]["steps"], "dir": str(out.relative_to(TASK1))}
+            rows.append({**base, **_score(f, p, train_stats, train_f, rng)})
             log(f"{d.name} {steps}: {rows[-1]}")
+            # FID is biased by the sample count: every larger set is also scored on its first
+            # --compare-n samples, so schedules and step counts are compared at equal n.
+            if args.compare_n and len(f) > args.compare_n:
+                k = args.compare_n
+                rows.append({**base, "subset": k, **_score(f[:k], p[:k], train_stats, train_f, rng)})
     info = torch_load_info()
     update_results("fid", {"rows": rows, "classifier": info, "realReference": "Fashion-MNIST train set (60,000)",
                            "notSampledYet": skipped})
@@ -269,6 +274,8 @@ def main() -> int:
     ap.add_argument("--n-ddim", type=int, default=10000, help="samples for DDIM 50 and 100 steps")
     ap.add_argument("--n-ddim100", type=int, help="samples for DDIM 100 steps if not --n-ddim")
     ap.add_argument("--n-ddpm", type=int, default=2000, help="samples for DDPM 1000 steps (0 skips it)")
+    ap.add_argument("--compare-n", type=int, default=2000,
+                    help="also score every larger sample set on its first N samples (equal-n comparisons; 0 = off)")
     ap.add_argument("--threads", type=int, default=2, help="ONNX Runtime / PyTorch intra-op threads")
     ap.add_argument("--nice", type=int, default=10)
     ap.add_argument("--epochs", type=int, default=4, help="classifier epochs")
