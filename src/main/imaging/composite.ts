@@ -34,20 +34,21 @@ export function pasteImage(image: RawImage, patch: RawImage, x: number, y: numbe
 
 /**
  * Blends `fill` (pixels of the region `r`, same layout as `base`) over the
- * base image inside `r`, weighted per pixel by `weights` (full image size,
+ * base image inside `r`, weighted per pixel by `weights` (r.width × r.height,
  * 0..1). Returns the blended region as a new image; weight 0 copies base.
  */
 export function blendRegion(base: RawImage, fill: RawImage, r: MaskBounds, weights: Float32Array): RawImage {
   if (fill.width !== r.width || fill.height !== r.height || fill.channels !== base.channels || fill.depth !== base.depth) {
     throw new Error(`fill ${fill.width}x${fill.height}x${fill.channels}/${fill.depth} does not match region ${r.width}x${r.height}x${base.channels}/${base.depth}`);
   }
+  if (weights.length !== r.width * r.height) throw new Error(`weights hold ${weights.length} values, the region ${r.width * r.height}`);
   const out = cropImage(base, r);
   const c = base.channels;
   const o = out.data;
   const f = fill.data;
   for (let y = 0; y < r.height; y++) {
     for (let x = 0; x < r.width; x++) {
-      const w = weights[(r.y + y) * base.width + r.x + x]!;
+      const w = weights[y * r.width + x]!;
       if (w === 0) continue;
       const i = (y * r.width + x) * c;
       if (w === 1) {

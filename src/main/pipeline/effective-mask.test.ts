@@ -44,7 +44,16 @@ describe('effectiveMask (windowed grow and feather)', () => {
             expect(got).not.toBeNull();
             expect(got!.region).toEqual(want.region);
             expect(Buffer.from(got!.effective).equals(Buffer.from(want.effective))).toBe(true);
-            expect(Array.from(got!.weights)).toEqual(Array.from(want.weights));
+            const r = want.region;
+            const wantRegion: number[] = [];
+            for (let y = r.y; y < r.y + r.height; y++) for (let x = r.x; x < r.x + r.width; x++) wantRegion.push(want.weights[y * W + x]!);
+            expect(Array.from(got!.weights)).toEqual(wantRegion);
+            // and nothing outside the region carries weight in the whole-frame computation
+            let outside = 0;
+            for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+              if (x < r.x || y < r.y || x >= r.x + r.width || y >= r.y + r.height) outside += want.weights[y * W + x]! > 0 ? 1 : 0;
+            }
+            expect(outside).toBe(0);
           }
         }
       }

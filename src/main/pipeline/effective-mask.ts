@@ -14,7 +14,7 @@ import { binarizeMask, featherWeights, growSoftMask, isHardMask, maskBounds, typ
 export interface EffectiveMask {
   /** Binary (0/255), full frame. */
   readonly effective: Uint8Array;
-  /** Blend weights 0..1, full frame; zero outside `effective`. */
+  /** Blend weights 0..1 over `region` only (region.width × region.height; zero outside `effective`, and so outside the region). */
   readonly weights: Float32Array;
   /** Bounds of `effective`. */
   readonly region: MaskBounds;
@@ -33,13 +33,15 @@ export function effectiveMask(mask: Uint8Array, width: number, height: number, g
   const soft = growSoftMask(sub, ww, wh, grow);
   const effSub = isHardMask(soft) ? soft : binarizeMask(soft);
   const weightSub = featherWeights(soft, ww, wh, feather);
-  const effective = new Uint8Array(width * height);
-  const weights = new Float32Array(width * height);
-  for (let y = 0; y < wh; y++) {
-    effective.set(effSub.subarray(y * ww, (y + 1) * ww), (y0 + y) * width + x0);
-    weights.set(weightSub.subarray(y * ww, (y + 1) * ww), (y0 + y) * width + x0);
-  }
   const inner = maskBounds(effSub, ww, wh);
   if (!inner) return null;
+  const effective = new Uint8Array(width * height);
+  for (let y = 0; y < wh; y++) effective.set(effSub.subarray(y * ww, (y + 1) * ww), (y0 + y) * width + x0);
+  // Region-sized weights: a whole-frame Float32 map is 96 MB on 24 MP.
+  const weights = new Float32Array(inner.width * inner.height);
+  for (let y = 0; y < inner.height; y++) {
+    const from = (inner.y + y) * ww + inner.x;
+    weights.set(weightSub.subarray(from, from + inner.width), y * inner.width);
+  }
   return { effective, weights, region: { x: x0 + inner.x, y: y0 + inner.y, width: inner.width, height: inner.height } };
 }

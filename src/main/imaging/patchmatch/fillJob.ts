@@ -5,7 +5,7 @@
  * or the guide), then alternate nearest-neighbour search and weighted voting
  * at each level, carrying the field up to the next finer level.
  */
-import { collectTargets, distanceToKnown, markValidSourceCentres, type TargetSet } from './levelMaps';
+import { collectTargets, markValidSourceCentres, targetDepths, ValidSources, type TargetSet } from './levelMaps';
 import {
   improveField,
   randomField,
@@ -82,9 +82,9 @@ interface PyramidLevel {
 
 /** Everything about a level that depends on the source and the hole only, not on the guide or the seed. */
 interface LevelMaps {
-  readonly depth: Float32Array;
+  readonly targetDepth: Float32Array;
   readonly valid: Uint8Array;
-  readonly validList: Int32Array;
+  readonly sources: ValidSources;
   readonly targets: TargetSet;
 }
 
@@ -155,12 +155,8 @@ function levelMaps(job: PreparedJob, l: number): LevelMaps {
   const r = job.settings.patchSize >> 1;
   const valid = new Uint8Array(p.width * p.height);
   markValidSourceCentres(p.blocked, p.width, p.height, r, valid);
-  const maps: LevelMaps = {
-    depth: distanceToKnown(p.hole, p.width, p.height),
-    valid,
-    validList: listSet(valid),
-    targets: collectTargets(p.hole, p.width, p.height, r),
-  };
+  const targets = collectTargets(p.hole, p.width, p.height, r);
+  const maps: LevelMaps = { targetDepth: targetDepths(p.hole, p.width, p.height, targets), valid, sources: new ValidSources(valid), targets };
   // Level 0's maps are as big as the crop several times over: rebuilt per fill rather than held (peak memory).
   if (job.keepMaps && l > 0) job.maps[l] = maps;
   return maps;
@@ -214,9 +210,9 @@ export function fillPreparedJob(
       guide,
       guideWeight,
       hole: p.hole,
-      depth: maps.depth,
+      targetDepth: maps.targetDepth,
       valid: maps.valid,
-      validList: maps.validList,
+      sources: maps.sources,
       targets: maps.targets,
       r,
     };
@@ -342,10 +338,4 @@ function countSet(plane: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < plane.length; i++) n += plane[i]! > 0 ? 1 : 0;
   return n;
-}
-
-function listSet(plane: Uint8Array): Int32Array {
-  const list = new Int32Array(countSet(plane));
-  for (let i = 0, k = 0; i < plane.length; i++) if (plane[i]) list[k++] = i;
-  return list;
 }

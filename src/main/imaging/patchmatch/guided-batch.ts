@@ -19,7 +19,7 @@ import { StudioError, fromWireError } from '../../../shared/errors';
 import { workerScriptPath } from '../../workers/paths';
 import { cropJobImages, pasteFilledHole } from './jobCrops';
 import { emptyResult, jobSeed } from './patchMatchFill';
-import { planFillJobs, type FillJob } from './planFillJobs';
+import { GUIDED_MARGIN_RADII, planFillJobs, type FillJob } from './planFillJobs';
 import type { FillResult, PixelImage, Rect } from './types';
 import { validateInputs } from './validateInputs';
 import { transferablesOf, type GuidedTaskMessage, type WorkerReply } from './workerProtocol';
@@ -110,7 +110,7 @@ export function runGuidedPatchMatchBatch(image: PixelImage, mask: Uint8Array, op
         ...(options.guideScale !== undefined ? { guideScale: options.guideScale } : {}),
         guide: image,
       });
-      plan = planFillJobs(mask, image.width, image.height, settings.patchSize, options.exclusion);
+      plan = planFillJobs(mask, image.width, image.height, settings.patchSize, options.exclusion, GUIDED_MARGIN_RADII);
     } catch (e) {
       return reject(e);
     }

@@ -4,7 +4,7 @@
  * wholly in the known, non-excluded area, improved by propagation from scan
  * neighbours and a random search at shrinking radii.
  */
-import type { TargetSet } from './levelMaps';
+import type { TargetSet, ValidSources } from './levelMaps';
 import type { Mulberry32 } from './random';
 
 export interface SearchLevel {
@@ -17,11 +17,12 @@ export interface SearchLevel {
   readonly guide: Uint8Array | null;
   readonly guideWeight: number;
   readonly hole: Uint8Array;
-  /** Distance (pixels) from each pixel to the nearest known pixel; 0 outside the hole. */
-  readonly depth: Float32Array;
+  /** Per target: distance (pixels) from its centre to the nearest known pixel; 0 outside the hole. */
+  readonly targetDepth: Float32Array;
   /** 1 at centres of usable source patches. */
   readonly valid: Uint8Array;
-  readonly validList: Int32Array;
+  /** The same centres, drawn by rank. */
+  readonly sources: ValidSources;
   readonly targets: TargetSet;
   /** Patch radius: patches are (2r+1)^2. */
   readonly r: number;
@@ -104,7 +105,8 @@ export function patchCost(level: SearchLevel, tx: number, ty: number, s: number,
 export function randomField(level: SearchLevel, rng: Mulberry32): NearestNeighbourField {
   const n = level.targets.pixel.length;
   const source = new Int32Array(n);
-  for (let t = 0; t < n; t++) source[t] = level.validList[rng.nextInt(level.validList.length)]!;
+  const { sources } = level;
+  for (let t = 0; t < n; t++) source[t] = sources.pick(rng.nextInt(sources.count));
   return { source, cost: new Float64Array(n) };
 }
 
@@ -116,7 +118,7 @@ export function upsampleField(
   level: SearchLevel,
   rng: Mulberry32,
 ): NearestNeighbourField {
-  const { targets, width, height, r, valid, validList } = level;
+  const { targets, width, height, r, valid, sources } = level;
   const n = targets.pixel.length;
   const source = new Int32Array(n);
   for (let t = 0; t < n; t++) {
@@ -130,7 +132,7 @@ export function upsampleField(
       const sy = Math.min(Math.max(2 * csy + (y & 1), r), height - 1 - r);
       s = sy * width + sx;
     }
-    source[t] = s >= 0 && valid[s] ? s : validList[rng.nextInt(validList.length)]!;
+    source[t] = s >= 0 && valid[s] ? s : sources.pick(rng.nextInt(sources.count));
   }
   return { source, cost: new Float64Array(n) };
 }

@@ -7,7 +7,7 @@
 import { StudioError } from '../../../shared/errors';
 import { fillJob, type JobSettings } from './fillJob';
 import { cropInterleaved, cropJobImages, pasteFilledHole } from './jobCrops';
-import { planFillJobs, type FillJob } from './planFillJobs';
+import { GUIDED_MARGIN_RADII, planFillJobs, UNGUIDED_MARGIN_RADII, type FillJob } from './planFillJobs';
 import { deriveSeed } from './random';
 import type { FillResult, PatchMatchOptions, PixelImage } from './types';
 import { validateInputs, type ResolvedSettings } from './validateInputs';
@@ -16,7 +16,7 @@ export function patchMatchFill(image: PixelImage, mask: Uint8Array, options: Pat
   const settings = validateInputs(image, mask, options);
   const checkpoint = cancellationCheckpoint(options.shouldStop);
   checkpoint();
-  const plan = planFillJobs(mask, image.width, image.height, settings.patchSize, options.exclusion);
+  const plan = planFillJobs(mask, image.width, image.height, settings.patchSize, options.exclusion, options.guide ? GUIDED_MARGIN_RADII : UNGUIDED_MARGIN_RADII);
   const result = emptyResult(image, plan.maskBox, options.values16);
   const totalArea = plan.jobs.reduce((sum, j) => sum + j.holeArea, 0);
   let doneArea = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StudioError } from '../../../shared/errors';
-import { contextMargin, planFillJobs } from './planFillJobs';
+import { contextMargin, GUIDED_MARGIN_RADII, planFillJobs } from './planFillJobs';
 import { discMask } from './testImages';
 
 function union(...masks: Uint8Array[]): Uint8Array {
@@ -10,6 +10,21 @@ function union(...masks: Uint8Array[]): Uint8Array {
 }
 
 describe('planFillJobs', () => {
+  it('a guided plan keeps one hole radius of context (never under eight patches), an unguided one two', () => {
+    const w = 1000, h = 600;
+    const mask = union(discMask(w, h, 300, 300, 100), discMask(w, h, 900, 60, 3));
+    const unguided = planFillJobs(mask, w, h, 7);
+    const guided = planFillJobs(mask, w, h, 7, undefined, GUIDED_MARGIN_RADII);
+    expect(guided.jobs).toHaveLength(2);
+    const [big, speck] = guided.jobs;
+    const r = big!.inradius;
+    expect(big!.holeBox.x - big!.context.x).toBe(Math.ceil(Math.max(56, r)));
+    expect(unguided.jobs[0]!.holeBox.x - unguided.jobs[0]!.context.x).toBe(Math.ceil(Math.max(56, 2 * r)));
+    // a speck's context is set by the eight-patch floor either way
+    expect(speck!.holeBox.x - speck!.context.x).toBe(56);
+    expect(unguided.jobs[1]!.holeBox.x - unguided.jobs[1]!.context.x).toBe(56);
+  });
+
   it('gives far-apart holes their own jobs, each with a context that grows with the hole', () => {
     const w = 1000, h = 600;
     const mask = union(discMask(w, h, 150, 150, 10), discMask(w, h, 800, 400, 60));

@@ -41,9 +41,20 @@ interface Cluster {
 /** Fewer valid source patches than this in a crop and the crop grows. */
 const MIN_SOURCE_PATCHES = 32;
 
-export function contextMargin(inradius: number, patchSize: number, marginScale: number): number {
-  return Math.ceil(Math.max(8 * patchSize, 2 * inradius) * marginScale);
+export function contextMargin(inradius: number, patchSize: number, marginScale: number, radii = UNGUIDED_MARGIN_RADII): number {
+  return Math.ceil(Math.max(8 * patchSize, radii * inradius) * marginScale);
 }
+
+/**
+ * Context margins in hole radii (never less than eight patches). Unguided,
+ * the coarse levels must find the hole's structure in the surroundings, two
+ * hole radii wide. A guide (an upsampled diffusion sample) already holds that
+ * structure and the fill needs texture from nearby: one hole radius, which on
+ * a big hole cuts the crop by about a third (the detail pass's peak memory
+ * and time).
+ */
+export const UNGUIDED_MARGIN_RADII = 2;
+export const GUIDED_MARGIN_RADII = 1;
 
 export function planFillJobs(
   mask: Uint8Array,
@@ -51,6 +62,7 @@ export function planFillJobs(
   height: number,
   patchSize: number,
   exclusion?: Uint8Array,
+  marginRadii = UNGUIDED_MARGIN_RADII,
 ): FillPlan {
   const maskBox = findMaskBox(mask, width, height);
   if (!maskBox) throw new StudioError('MASK_EMPTY', 'the mask is empty: paint the area to fill first');
@@ -59,10 +71,10 @@ export function planFillJobs(
   }
   let clusters = findHoles(mask, width, maskBox);
   for (;;) {
-    clusters = mergeOverlapping(clusters, width, height, patchSize);
+    clusters = mergeOverlapping(clusters, width, height, patchSize, marginRadii);
     let grew = false;
     for (const c of clusters) {
-      const ctx = contextOf(c, width, height, patchSize);
+      const ctx = contextOf(c, width, height, patchSize, marginRadii);
       if (!exclusion && hasKnownStrip(c.hole, ctx, patchSize)) continue;
       if (countValidSources(mask, exclusion, width, ctx, patchSize) >= MIN_SOURCE_PATCHES) continue;
       if (ctx.x0 === 0 && ctx.y0 === 0 && ctx.x1 === width && ctx.y1 === height) {
@@ -78,7 +90,7 @@ export function planFillJobs(
     if (!grew) break;
   }
   const jobs = clusters.map((c): FillJob => {
-    const ctx = contextOf(c, width, height, patchSize);
+    const ctx = contextOf(c, width, height, patchSize, marginRadii);
     return {
       context: { x: ctx.x0, y: ctx.y0, width: ctx.x1 - ctx.x0, height: ctx.y1 - ctx.y0 },
       holeBox: { x: c.hole.x0, y: c.hole.y0, width: c.hole.x1 - c.hole.x0, height: c.hole.y1 - c.hole.y0 },
@@ -217,8 +229,8 @@ function inradiusOf(mask: Uint8Array, width: number, hole: Box): number {
   return max / 3;
 }
 
-function contextOf(c: Cluster, width: number, height: number, patchSize: number): Box {
-  const m = contextMargin(c.inradius, patchSize, c.marginScale);
+function contextOf(c: Cluster, width: number, height: number, patchSize: number, radii: number): Box {
+  const m = contextMargin(c.inradius, patchSize, c.marginScale, radii);
   return {
     x0: Math.max(0, c.hole.x0 - m),
     y0: Math.max(0, c.hole.y0 - m),
@@ -232,10 +244,10 @@ function intersects(a: Box, b: Box): boolean {
 }
 
 /** Merges clusters until no cluster's context touches another cluster's hole box. */
-function mergeOverlapping(input: Cluster[], width: number, height: number, patchSize: number): Cluster[] {
+function mergeOverlapping(input: Cluster[], width: number, height: number, patchSize: number, radii: number): Cluster[] {
   let clusters = input;
   for (;;) {
-    const ctx = clusters.map((c) => contextOf(c, width, height, patchSize));
+    const ctx = clusters.map((c) => contextOf(c, width, height, patchSize, radii));
     const order = clusters.map((_, i) => i).sort((a, b) => ctx[a]!.x0 - ctx[b]!.x0);
     const parent = clusters.map((_, i) => i);
     const root = (i: number): number => {

@@ -34,10 +34,10 @@ export function voteWeights(level: SearchLevel, field: NearestNeighbourField): F
   sample.sort();
   const sigma2 = Math.max(1, sample[Math.floor(0.75 * (sample.length - 1))] ?? 1);
   const weights = new Float64Array(n);
-  const depth = level.depth;
+  const depth = level.targetDepth;
   for (let t = 0; t < n; t++) {
     const match = Math.min(perPixel[t]! / (2 * sigma2), MAX_MATCH_EXPONENT);
-    const confidence = Math.min(LOG_CONFIDENCE_BASE * depth[targets.pixel[t]!]!, MAX_CONFIDENCE_EXPONENT);
+    const confidence = Math.min(LOG_CONFIDENCE_BASE * depth[t]!, MAX_CONFIDENCE_EXPONENT);
     weights[t] = Math.exp(-match - confidence);
   }
   return weights;
