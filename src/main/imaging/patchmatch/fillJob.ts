@@ -287,8 +287,12 @@ export function searchRadiusAt(level: number, coarsest: number, width: number, h
 function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettings): PyramidLevel[] {
   const { width, height, channels } = input;
   const r = settings.patchSize >> 1;
-  const blocked = new Uint8Array(width * height);
-  for (let i = 0; i < blocked.length; i++) blocked[i] = input.hole[i]! | (input.exclusion ? input.exclusion[i]! : 0);
+  // Without an exclusion the blocked plane is the hole plane itself (shared, never written), level by level.
+  let blocked = input.hole;
+  if (input.exclusion) {
+    blocked = new Uint8Array(width * height);
+    for (let i = 0; i < blocked.length; i++) blocked[i] = input.hole[i]! | input.exclusion[i]!;
+  }
   const levels: PyramidLevel[] = [{ width, height, image: input.image, hole: input.hole, blocked }];
   // Stop where the hole is about four patches across (inradius <= 2 patches),
   // or where a guide's own detail ends, but always build one coarser level:
@@ -299,12 +303,13 @@ function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettin
     const f = levels[l - 1]!;
     const w2 = halfSize(f.width), h2 = halfSize(f.height);
     if (Math.min(w2, h2) < 3 * settings.patchSize) break;
+    const hole = downsampleAny(f.hole, f.width, f.height);
     levels.push({
       width: w2,
       height: h2,
       image: downsampleImage(f.image, f.width, f.height, channels),
-      hole: downsampleAny(f.hole, f.width, f.height),
-      blocked: downsampleAny(f.blocked, f.width, f.height),
+      hole,
+      blocked: f.blocked === f.hole ? hole : downsampleAny(f.blocked, f.width, f.height),
     });
   }
   // Exclusions grow going up the pyramid; drop levels that have too few sources left.
