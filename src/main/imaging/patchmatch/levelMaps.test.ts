@@ -13,6 +13,24 @@ function randomBlobs(width: number, height: number, seed: number, blobs: number)
 }
 
 describe('level maps without crop-sized buffers', () => {
+  it('the distance transform is the chamfer 3-4 distance to the nearest known pixel (brute force)', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const w = 23 + seed, h = 17 + seed;
+      const hole = randomBlobs(w, h, 100 + seed, 2);
+      const d = distanceToKnown(hole, w, h);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        let best = Infinity;
+        for (let v = 0; v < h; v++) for (let u = 0; u < w; u++) {
+          if (hole[v * w + u]) continue;
+          const ax = Math.abs(u - x), ay = Math.abs(v - y);
+          best = Math.min(best, 3 * Math.max(ax, ay) + Math.min(ax, ay));
+        }
+        if (best === Infinity) continue; // no known pixel at all: the 'far' value
+        expect(d[y * w + x]).toBe(Math.fround(best / 3));
+      }
+    }
+  });
+
   it('target depths equal the whole-level distance transform at every target, holes at the border included', () => {
     for (let seed = 1; seed <= 12; seed++) {
       const w = 40 + seed * 7, h = 30 + seed * 5;

@@ -104,80 +104,7 @@ export function collectTargets(hole: Uint8Array, width: number, height: number, 
  * level's border do not count as known, so holes at the frame edge are deep.
  */
 export function distanceToKnown(hole: Uint8Array, width: number, height: number): Float32Array {
-  // Float32 holds these sums of 3s and 4s exactly (and far + 4 rounds back to far): half the memory of Float64.
-  const far = 1e9;
-  const d = new Float32Array(width * height);
-  for (let i = 0; i < d.length; i++) d[i] = hole[i] ? far : 0;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (d[i] === 0) continue;
-      let v = d[i]!;
-      if (x > 0) v = Math.min(v, d[i - 1]! + 3);
-      if (y > 0) {
-        v = Math.min(v, d[i - width]! + 3);
-        if (x > 0) v = Math.min(v, d[i - width - 1]! + 4);
-        if (x < width - 1) v = Math.min(v, d[i - width + 1]! + 4);
-      }
-      d[i] = v;
-    }
-  }
-  const out = new Float32Array(width * height);
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--) {
-      const i = y * width + x;
-      let v = d[i]!;
-      if (v !== 0) {
-        if (x < width - 1) v = Math.min(v, d[i + 1]! + 3);
-        if (y < height - 1) {
-          v = Math.min(v, d[i + width]! + 3);
-          if (x < width - 1) v = Math.min(v, d[i + width + 1]! + 4);
-          if (x > 0) v = Math.min(v, d[i + width - 1]! + 4);
-        }
-        d[i] = v;
-      }
-      out[i] = v / 3;
-    }
-  }
-  return out;
-}
-
-/**
- * distanceToKnown at every target patch centre (targets.pixel), without a
- * crop-sized map: the transform runs over the hole's bounding box plus a
- * one-pixel ring only. That ring is known (0) unless it lies beyond the
- * level's border, so every chamfer path to a known pixel ends on it or
- * inside, and the values are exactly those of the whole-level transform.
- */
-export function targetDepths(hole: Uint8Array, width: number, height: number, targets: TargetSet): Float32Array {
-  let x0 = width, y0 = height, x1 = -1, y1 = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      if (!hole[row + x]) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  const out = new Float32Array(targets.pixel.length);
-  if (x1 < 0) return out;
-  x0 = Math.max(0, x0 - 1); y0 = Math.max(0, y0 - 1);
-  x1 = Math.min(width - 1, x1 + 1); y1 = Math.min(height - 1, y1 + 1);
-  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
-  const window = new Uint8Array(bw * bh);
-  for (let y = 0; y < bh; y++) window.set(hole.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + bw), y * bw);
-  const d = chamferDistance(window, bw, bh);
-  for (let t = 0; t < targets.pixel.length; t++) {
-    const x = targets.x[t]! - x0, y = targets.y[t]! - y0;
-    out[t] = x >= 0 && y >= 0 && x < bw && y < bh ? d[y * bw + x]! : 0;
-  }
-  return out;
-}
-
-/** distanceToKnown's chamfer 3-4 transform, both passes in one Float32 map. */
-function chamferDistance(hole: Uint8Array, width: number, height: number): Float32Array {
+  // Float32 holds these sums of 3s and 4s exactly (and far + 4 rounds back to far); both passes work in place.
   const far = 1e9;
   const d = new Float32Array(width * height);
   for (let i = 0; i < d.length; i++) d[i] = hole[i] ? far : 0;
@@ -212,6 +139,40 @@ function chamferDistance(hole: Uint8Array, width: number, height: number): Float
   }
   for (let i = 0; i < d.length; i++) d[i] = d[i]! / 3;
   return d;
+}
+
+/**
+ * distanceToKnown at every target patch centre (targets.pixel), without a
+ * crop-sized map: the transform runs over the hole's bounding box plus a
+ * one-pixel ring only. That ring is known (0) unless it lies beyond the
+ * level's border, so every chamfer path to a known pixel ends on it or
+ * inside, and the values are exactly those of the whole-level transform.
+ */
+export function targetDepths(hole: Uint8Array, width: number, height: number, targets: TargetSet): Float32Array {
+  let x0 = width, y0 = height, x1 = -1, y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (!hole[row + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  const out = new Float32Array(targets.pixel.length);
+  if (x1 < 0) return out;
+  x0 = Math.max(0, x0 - 1); y0 = Math.max(0, y0 - 1);
+  x1 = Math.min(width - 1, x1 + 1); y1 = Math.min(height - 1, y1 + 1);
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  const window = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) window.set(hole.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + bw), y * bw);
+  const d = distanceToKnown(window, bw, bh);
+  for (let t = 0; t < targets.pixel.length; t++) {
+    const x = targets.x[t]! - x0, y = targets.y[t]! - y0;
+    out[t] = x >= 0 && y >= 0 && x < bw && y < bh ? d[y * bw + x]! : 0;
+  }
+  return out;
 }
 
 /**
