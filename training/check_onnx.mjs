@@ -1,6 +1,7 @@
 // Proves an export: runs model.onnx in onnxruntime-node on the inputs that
-// export_onnx.py saved and compares with PyTorch's outputs.
-//   node training/check_onnx.mjs models/tiny-inpaint training/runs/tiny-inpaint/export_check [tolerance]
+// export_onnx.py saved and compares with PyTorch's outputs. With --fp16 it
+// checks the manifest's fp16File instead (against the same float32 outputs).
+//   node training/check_onnx.mjs models/tiny-inpaint training/runs/tiny-inpaint/export_check [tolerance] [--fp16]
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -9,18 +10,22 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 const ort = require('onnxruntime-node');
 
-const [modelDir, checkDir, tolArg] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const fp16 = args.includes('--fp16');
+const [modelDir, checkDir, tolArg] = args.filter((a) => a !== '--fp16');
 if (!modelDir || !checkDir) {
-  console.error('usage: node training/check_onnx.mjs <model-dir> <check-dir> [tolerance]');
+  console.error('usage: node training/check_onnx.mjs <model-dir> <check-dir> [tolerance] [--fp16]');
   process.exit(2);
 }
 const tolerance = Number(tolArg ?? '1e-4');
 const manifest = JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8'));
-const onnxBytes = readFileSync(join(modelDir, manifest.file));
+const [file, sha256] = fp16 ? [manifest.fp16File, manifest.fp16Sha256] : [manifest.file, manifest.sha256];
+if (!file) throw new Error(`${modelDir}/manifest.json names no fp16File`);
+const onnxBytes = readFileSync(join(modelDir, file));
 const digest = createHash('sha256').update(onnxBytes).digest('hex');
-if (digest !== manifest.sha256) throw new Error(`sha256 mismatch: manifest ${manifest.sha256}, file ${digest}`);
+if (digest !== sha256) throw new Error(`sha256 mismatch for ${file}: manifest ${sha256}, file ${digest}`);
 
-const session = await ort.InferenceSession.create(join(modelDir, manifest.file));
+const session = await ort.InferenceSession.create(join(modelDir, file));
 const names = { inputs: session.inputNames, outputs: session.outputNames };
 if (names.inputs.join() !== 'x,t' || names.outputs.join() !== 'out') {
   throw new Error(`unexpected tensor names ${JSON.stringify(names)}`);
@@ -52,4 +57,4 @@ if (worst > tolerance) {
   console.error(`FAIL: ${worst} > ${tolerance}`);
   process.exit(1);
 }
-console.log(`OK: ${manifest.id} onnx matches PyTorch within ${tolerance}`);
+console.log(`OK: ${manifest.id} ${file} matches PyTorch within ${tolerance}`);

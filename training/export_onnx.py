@@ -10,12 +10,12 @@ ONNX: opset 17; inputs x [N, Cin, H, W] float32 and t [N] float32 (the original
 integer timestep as a float); output out [N, Cout, H, W]; N, H and W dynamic.
 Also writes <out>/export_check/ (gitignored use: pass --check-dir) holding inputs
 and the PyTorch output, which training/check_onnx.mjs compares against
-onnxruntime-node.
+onnxruntime-node. --fp16 also writes model.fp16.onnx (training/export_fp16.py)
+and records it in the manifest (fp16File, fp16Sha256).
 """
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -24,19 +24,12 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from export_fp16 import fp16_name, sha256, with_fp16_file, write_fp16_file  # noqa: E402
 from inpaint_training.config import create_model, in_channels, make_config, out_channels  # noqa: E402
 from inpaint_training.unet import count_parameters  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = ROOT / "training" / "runs"
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def export(model: torch.nn.Module, cfg: dict, path: Path) -> None:
@@ -113,6 +106,7 @@ def main() -> int:
     ap.add_argument("--licence", default="")
     ap.add_argument("--dataset", default="", help="dataset description for the manifest")
     ap.add_argument("--check-dir", type=Path, help="where to write the ORT comparison inputs/outputs")
+    ap.add_argument("--fp16", action="store_true", help="also write the half-precision model.fp16.onnx")
     ap.add_argument("--set", nargs="*", default=[], metavar="KEY=JSON",
                     help="override preset keys for --guided-diffusion-checkpoint (e.g. a reduced test topology)")
     args = ap.parse_args()
@@ -155,6 +149,10 @@ def main() -> int:
     model.eval()
     export(model, cfg, onnx_path)
     m = manifest(cfg, out, onnx_path, args.name or cfg["id"], args.licence, training)
+    if args.fp16:
+        fp16_path = out / fp16_name(onnx_path.name)
+        print(f"{fp16_path.name}: {write_fp16_file(onnx_path, fp16_path).summary()}")
+        m = with_fp16_file(m, fp16_path.name, sha256(fp16_path))
     (out / "manifest.json").write_text(json.dumps(m, indent=2) + "\n")
     check_dir = args.check_dir or (RUNS / (args.run or cfg["id"]) / "export_check")
     write_check(model, cfg, check_dir)
