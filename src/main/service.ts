@@ -93,7 +93,7 @@ export class StudioService {
     this.repo = new HistoryRepository(this.db);
     this.store = new BlobStore(path.join(options.dataDir, 'store'));
     this.pixels = new VersionPixels(this.repo, this.store, path.join(options.dataDir, 'cache'));
-    this.regions = new RegionReader((id) => this.loadVersion(id));
+    this.regions = new RegionReader(this.pixels);
     this.repo.failInterruptedRuns();
     this.models = new ModelCatalog(options.modelRoots ?? modelRoots(packageRoot(), options.dataDir));
     this.batchRepo = new BatchRepository(this.db);
@@ -170,6 +170,7 @@ export class StudioService {
         this.repo.version(r.versionId); // NOT_FOUND for an unknown version, before any decoding
         return this.regions.read(r);
       }
+      case 'samples.region': return this.regions.readSample(req as ParsedRequestOf<'samples.region'>);
       case 'versions.revert': {
         const versionId = this.repo.revertTo((req as ParsedRequestOf<'versions.revert'>).versionId);
         return this.repo.detail(this.repo.version(versionId).projectId);

@@ -151,7 +151,7 @@ const id = z.number().int().positive();
 export const PROXY_MAX_EDGE = 2560;
 export const MAX_SAMPLES = 16;
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
-/** Longest edge of one `versions.region` answer (1024² RGBA = 4 MB). */
+/** Longest edge of one `versions.region` or `samples.region` answer (1024² RGBA = 4 MB). */
 export const MAX_REGION_EDGE = 1024;
 
 export const inpaintParamsSchema = z.object({
@@ -166,6 +166,14 @@ export const inpaintParamsSchema = z.object({
   strength: z.number().min(0).max(1).nullable().default(null),
 });
 export type InpaintParams = z.infer<typeof inpaintParamsSchema>;
+
+/** A `*.region` rectangle, image pixels after orientation. */
+const regionRect = {
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().min(1).max(MAX_REGION_EDGE),
+  height: z.number().int().min(1).max(MAX_REGION_EDGE),
+};
 
 const bytes = z.instanceof(Uint8Array).refine((b) => b.byteLength > 0, 'must not be empty');
 
@@ -198,13 +206,13 @@ export const requestSchemas = {
    * orientation), for display at ≥ 100 % zoom. A rectangle reaching past the
    * photo is clipped to it; one starting outside it is an error.
    */
-  'versions.region': z.object({
-    versionId: id,
-    x: z.number().int().min(0),
-    y: z.number().int().min(0),
-    width: z.number().int().min(1).max(MAX_REGION_EDGE),
-    height: z.number().int().min(1).max(MAX_REGION_EDGE),
-  }).strict(),
+  'versions.region': z.object({ versionId: id, ...regionRect }).strict(),
+  /**
+   * The same for a run's sample: the pixels its version would have if it
+   * were applied (the run's base version with the sample's crop), for
+   * comparing samples at full resolution before choosing one.
+   */
+  'samples.region': z.object({ sampleId: id, ...regionRect }).strict(),
   /** Autosave of the mask being painted (PNG at image size), one draft per project; `exclusion`: the "protect from sampling" mask, if painted. */
   'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: bytes, exclusion: bytes.optional() }).strict(),
   'masks.getDraft': z.object({ projectId: id }).strict(),
@@ -268,6 +276,15 @@ export interface ResponseMap {
   /** The clipped rectangle and its pixels: 8-bit sRGB-encoded RGBA, row-major, width·height·4 bytes. */
   'versions.region': {
     readonly versionId: number;
+    readonly x: number;
+    readonly y: number;
+    readonly width: number;
+    readonly height: number;
+    readonly rgba: Uint8Array;
+  };
+  /** As `versions.region`, for the sample's would-be version. */
+  'samples.region': {
+    readonly sampleId: number;
     readonly x: number;
     readonly y: number;
     readonly width: number;

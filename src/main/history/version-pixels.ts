@@ -8,8 +8,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { PROXY_MAX_EDGE, type FileRef } from '../../shared/api';
 import { pasteImage } from '../imaging/composite';
+import type { SamplePlacement } from '../imaging/region';
 import { decodeImage, encodeLikeSource, extensionOf, makeProxy, type EncodedOutput, type ImageProbe, type RawImage } from '../imaging/io';
-import type { HistoryRepository } from './repository';
+import type { HistoryRepository, StoredSample } from './repository';
 import { writeFileAtomic, type BlobStore } from './store';
 
 export interface LoadedVersion { readonly versionId: number; readonly source: Uint8Array; readonly probe: ImageProbe; readonly image: RawImage }
@@ -38,7 +39,7 @@ export class VersionPixels {
       const own = chain.at(-1)!;
       if (own.sampleId !== null) {
         const s = this.repo.sample(own.sampleId);
-        pasteImage(image, (await decodeImage(await this.store.get(s.contentHash), `sample ${s.id}`)).image, s.x, s.y);
+        pasteImage(image, await this.decodeCrop(s), s.x, s.y);
       }
       this.last = { versionId, source: this.last.source, probe: this.last.probe, image };
       return this.last;
@@ -49,8 +50,7 @@ export class VersionPixels {
     for (const v of chain.slice(1)) {
       if (v.sampleId === null) continue;
       const s = this.repo.sample(v.sampleId);
-      const crop = await decodeImage(await this.store.get(s.contentHash), `sample ${s.id}`);
-      pasteImage(decoded.image, crop.image, s.x, s.y);
+      pasteImage(decoded.image, await this.decodeCrop(s), s.x, s.y);
     }
     this.last = { versionId, source, probe: decoded.probe, image: decoded.image };
     return this.last;
@@ -61,8 +61,23 @@ export class VersionPixels {
     const s = this.repo.sample(sampleId);
     const base = await this.load(this.repo.run(s.runId).baseVersionId);
     const image = copyImage(base.image);
-    pasteImage(image, (await decodeImage(await this.store.get(s.contentHash), `sample ${s.id}`)).image, s.x, s.y);
+    pasteImage(image, await this.decodeCrop(s), s.x, s.y);
     return { base, image };
+  }
+
+  /** Where sample `sampleId` lands (NOT_FOUND for an unknown sample); reads only the database. */
+  samplePlacement(sampleId: number): SamplePlacement {
+    const s = this.repo.sample(sampleId);
+    return { baseVersionId: this.repo.run(s.runId).baseVersionId, x: s.x, y: s.y, width: s.width, height: s.height };
+  }
+
+  /** The stored crop of sample `sampleId`: applying the sample pastes exactly these pixels at its box. */
+  async sampleCrop(sampleId: number): Promise<RawImage> {
+    return this.decodeCrop(this.repo.sample(sampleId));
+  }
+
+  private async decodeCrop(s: StoredSample): Promise<RawImage> {
+    return (await decodeImage(await this.store.get(s.contentHash), `sample ${s.id}`)).image;
   }
 
   /** The full photo as it looks with sample `index` of `runId` applied. */

@@ -2,16 +2,21 @@
  * Comparing fills: a sample against the original with a split slider, two
  * samples side by side with one shared zoom and pan, and the outside-mask
  * change heatmap. Every pane draws the same image-pixel view transform
- * (geometry/coords), so the panes stay in step by construction.
+ * (geometry/coords), so the panes stay in step by construction. Zoomed past
+ * the display proxies' resolution, each picture in a pane gets its
+ * full-resolution tiles (hooks/useFullResTiles) in that same transform and
+ * under the same clip, so fills are compared on their real grain.
  */
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from 'react';
 import type { SampleSummary } from '../../shared/api';
 import {
-  fitView, imageSize as toImageSize, panBy, screenPoint, screenPx, wheelZoomFactor, zoomAt, type ViewTransform,
+  fitView, imageSize as toImageSize, panBy, screenPoint, screenPx, wheelZoomFactor, zoomAt, type ImageSize, type ScreenSize, type ViewTransform,
 } from '../geometry/coords';
 import { changeHeatmap, excludedArea, proxyMargin, type ChangeReport } from '../gallery/heatmap';
 import { useElementSize } from '../hooks/useElementSize';
 import { loadImage } from '../hooks/useDiversity';
+import { sampleTileSource, useFullResTiles, versionTileSource, type FullResTile, type TileSource } from '../hooks/useFullResTiles';
+import { useApi } from './ApiContext';
 import { maskValue, type MaskRaster } from '../mask/tiledMask';
 import type { CompareRequest } from './Gallery';
 
@@ -19,6 +24,8 @@ interface Props {
   readonly request: CompareRequest;
   readonly samples: readonly SampleSummary[];
   readonly originalUrl: string;
+  /** The version the run filled: the original's full-resolution tiles. */
+  readonly originalVersionId: number;
   readonly urlOf: (sampleId: number) => string;
   readonly imageWidth: number;
   readonly imageHeight: number;
@@ -65,6 +72,44 @@ function usePaneGestures(ref: React.RefObject<HTMLDivElement | null>, view: View
     },
     onPointerUp: () => { drag.current = null; },
   };
+}
+
+/** One full-resolution tile: the cached canvas itself, placed at its image rectangle. */
+function TileCanvas({ tile }: { tile: FullResTile }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => { ref.current?.replaceChildren(tile.canvas); }, [tile.canvas]);
+  const r = tile.rect;
+  return <div ref={ref} className="compare-tile" style={{ left: r.x, top: r.y, width: r.width, height: r.height }} />;
+}
+
+interface PictureProps {
+  readonly src: string;
+  readonly alt: string;
+  /** Its full-resolution pixels. */
+  readonly tiles: TileSource;
+  readonly view: ViewTransform;
+  readonly image: ImageSize;
+  readonly pane: ScreenSize;
+  readonly dim?: boolean;
+  readonly onTileError: (err: unknown) => void;
+}
+
+/** A picture in a pane: the display proxy, and its full-resolution tiles over it once the view enlarges the proxy. */
+function Picture(p: PictureProps) {
+  const tiles = useFullResTiles(p.tiles, p.image, p.view, p.pane, p.onTileError);
+  const style = imageStyle(p.view, p.image.width, p.image.height);
+  const ratio = window.devicePixelRatio || 1;
+  // One image pixel per device pixel or larger: crisp squares, as in the editor.
+  const rendering = p.view.scale * ratio >= 1 ? 'pixelated' : 'auto';
+  const dim = p.dim ? ' dim' : '';
+  return (
+    <>
+      <img className={`compare-img${dim}`} src={p.src} alt={p.alt} style={style} draggable={false} />
+      <div className={`compare-img compare-tiles${dim}`} style={{ ...style, imageRendering: rendering }} data-full-res-tiles={tiles.length}>
+        {tiles.map((t) => <TileCanvas key={t.rect.key} tile={t} />)}
+      </div>
+    </>
+  );
 }
 
 function Pane({ children, view, setView, label, testId }: { children: React.ReactNode; view: ViewTransform; setView: (v: ViewTransform) => void; label: string; testId: string }) {
@@ -114,6 +159,10 @@ function useHeatmap(enabled: boolean, originalUrl: string, sampleUrl: string, in
 
 export function CompareView(p: Props) {
   const { request, imageWidth: W, imageHeight: H } = p;
+  const api = useApi();
+  const image = useMemo(() => toImageSize(W, H), [W, H]);
+  const [tileError, setTileError] = useState<string | null>(null);
+  const onTileError = (err: unknown): void => setTileError(`Full-resolution detail could not be loaded: ${err instanceof Error ? err.message : String(err)}`);
   const body = useRef<HTMLDivElement>(null);
   const size = useElementSize(body);
   const panes = request.mode === 'side' ? 2 : 1;
@@ -145,6 +194,7 @@ export function CompareView(p: Props) {
 
   if (!a) return null;
   const style = imageStyle(view, W, H);
+  const picture = { view, image, pane: paneSize, onTileError };
   const sampleName = (s: SampleSummary): string => `Sample ${s.index + 1} (seed ${s.seed})`;
   const setMode = (mode: 'split' | 'heatmap' | 'side'): void => {
     if (mode === 'side') {
@@ -186,9 +236,9 @@ export function CompareView(p: Props) {
         <div ref={body} className={`compare-body panes-${panes}`}>
           {request.mode === 'split' && (
             <Pane view={view} setView={setManual} label={`Original | ${sampleName(a)}`} testId="compare-pane">
-              <img className="compare-img" src={p.originalUrl} alt="Original" style={style} draggable={false} />
+              <Picture src={p.originalUrl} alt="Original" tiles={versionTileSource(api, p.originalVersionId)} {...picture} />
               <div className="compare-clip" style={{ clipPath: `inset(0 0 0 ${split}%)` }}>
-                <img className="compare-img" src={p.urlOf(a.id)} alt={sampleName(a)} style={style} draggable={false} />
+                <Picture src={p.urlOf(a.id)} alt={sampleName(a)} tiles={sampleTileSource(api, a.id)} {...picture} />
               </div>
               <div className="split-line" style={{ left: `${split}%` }} />
             </Pane>
@@ -196,16 +246,16 @@ export function CompareView(p: Props) {
           {request.mode === 'side' && b && (
             <>
               <Pane view={view} setView={setManual} label={sampleName(a)} testId="compare-pane">
-                <img className="compare-img" src={p.urlOf(a.id)} alt={sampleName(a)} style={style} draggable={false} />
+                <Picture src={p.urlOf(a.id)} alt={sampleName(a)} tiles={sampleTileSource(api, a.id)} {...picture} />
               </Pane>
               <Pane view={view} setView={setManual} label={sampleName(b)} testId="compare-pane">
-                <img className="compare-img" src={p.urlOf(b.id)} alt={sampleName(b)} style={style} draggable={false} />
+                <Picture src={p.urlOf(b.id)} alt={sampleName(b)} tiles={sampleTileSource(api, b.id)} {...picture} />
               </Pane>
             </>
           )}
           {request.mode === 'heatmap' && (
             <Pane view={view} setView={setManual} label={`Change outside the mask: ${sampleName(a)}`} testId="compare-pane">
-              <img className="compare-img dim" src={p.urlOf(a.id)} alt={sampleName(a)} style={style} draggable={false} />
+              <Picture src={p.urlOf(a.id)} alt={sampleName(a)} tiles={sampleTileSource(api, a.id)} dim {...picture} />
               {heat && <img className="compare-img heat" src={heat.url} alt="Change heatmap" style={style} draggable={false} />}
             </Pane>
           )}
@@ -219,6 +269,7 @@ export function CompareView(p: Props) {
             </label>
           )}
           {request.mode === 'side' && <span className="muted">Both panes share one zoom and pan: wheel over either, drag either.</span>}
+          {tileError && <span className="muted" role="status" data-testid="compare-tile-error">{tileError}</span>}
           {request.mode === 'heatmap' && (heat ? (
             <span data-testid="heatmap-stats" data-max-outside={heat.report.maxOutside} data-changed-outside={heat.report.changedOutside}>
               Outside the mask: <strong>{heat.report.changedOutside === 0 ? 'no pixel changed' : `${heat.report.changedOutside} pixels changed (max ${heat.report.maxOutside}/255)`}</strong>

@@ -348,6 +348,7 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
           request={compare}
           samples={samples}
           originalUrl={api.fileUrl({ kind: 'version-proxy', id: run.baseVersionId })}
+          originalVersionId={run.baseVersionId}
           urlOf={(id) => api.fileUrl({ kind: 'sample-proxy', id })}
           imageWidth={width}
           imageHeight={height}

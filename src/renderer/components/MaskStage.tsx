@@ -13,7 +13,7 @@ import {
   type ImagePoint, type ImagePx, type ImageSize,
 } from '../geometry/coords';
 import { useElementSize } from '../hooks/useElementSize';
-import { useFullResTiles } from '../hooks/useFullResTiles';
+import { useFullResTiles, versionTileSource } from '../hooks/useFullResTiles';
 import { useHeldKeys } from '../hooks/useHeldKeys';
 import { useHtmlImage } from '../hooks/useHtmlImage';
 import { useOverlayCanvas } from '../hooks/useOverlayCanvas';
@@ -75,7 +75,9 @@ export function MaskStage(props: MaskStageProps) {
   const held = useHeldKeys();
   const rect = imageRectOnScreen(view, imageSize);
   const api = useApi();
-  const fullRes = useFullResTiles(api, loaded.ready ? props.fullResVersionId ?? null : null, imageSize, view, viewportSize,
+  const fullResVersionId = loaded.ready ? props.fullResVersionId ?? null : null;
+  const fullResSource = useMemo(() => (fullResVersionId === null ? null : versionTileSource(api, fullResVersionId)), [api, fullResVersionId]);
+  const fullRes = useFullResTiles(fullResSource, imageSize, view, viewportSize,
     (err) => props.onImageError(`Full-resolution detail could not be loaded: ${err instanceof Error ? err.message : String(err)}`));
   const pixelRatio = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
 
