@@ -5,7 +5,7 @@
  * or the guide), then alternate nearest-neighbour search and weighted voting
  * at each level, carrying the field up to the next finer level.
  */
-import { collectTargets, markValidSourceCentres, targetDepths, ValidSources, type TargetSet } from './levelMaps';
+import { collectTargets, markValidSourceCentres, targetDepths, validSourcePrefix, ValidSources, type TargetSet } from './levelMaps';
 import {
   improveField,
   randomField,
@@ -16,6 +16,7 @@ import {
 } from './nearestNeighbourField';
 import { onionPeelFill } from './initialiseHole';
 import { matchBoundaryOffset } from './matchBoundaryOffset';
+import { HEAP_PLANES, type PlaneAllocator } from './planes';
 import { downsampleAny, downsampleImage, halfSize, upsampleHoleEstimate } from './pyramid';
 import { Mulberry32 } from './random';
 import { voteHole, voteWeights } from './votePatches';
@@ -66,13 +67,13 @@ export interface JobHooks {
 }
 
 export interface JobResult {
-  /** The crop with its hole filled. */
-  readonly image: Uint8Array;
-  readonly values16: Uint16Array | null;
+  /** The filled values of the crop's hole pixels in raster order, channels interleaved (the layout of GuideInput). */
+  readonly holeValues: Uint8Array;
+  readonly holeValues16: Uint16Array | null;
 }
 
 /** One level of the source pyramid; `image` is never written (each fill works on its own copy). */
-interface PyramidLevel {
+export interface PyramidLevel {
   readonly width: number;
   readonly height: number;
   readonly image: Uint8Array;
@@ -81,7 +82,7 @@ interface PyramidLevel {
 }
 
 /** Everything about a level that depends on the source and the hole only, not on the guide or the seed. */
-interface LevelMaps {
+export interface LevelMaps {
   readonly targetDepth: Float32Array;
   readonly valid: Uint8Array;
   readonly sources: ValidSources;
@@ -91,9 +92,9 @@ interface LevelMaps {
 /**
  * A job's source pyramid and per-level maps, built once and shared by every
  * fill of the same crop (the N samples of a diffusion run differ only in
- * their guide and seed). With `keepMaps` the coarser levels' maps are cached
- * for the next fill; level 0's, the largest, and without `keepMaps` all, are
- * dropped after their level (a one-off fill's memory).
+ * their guide and seed). With `keepMaps` every level's maps are built up
+ * front and kept for the next fill; without, each level's are built when it
+ * is reached and dropped after it (a one-off fill's memory).
  */
 export interface PreparedJob {
   readonly input: Omit<JobImages, 'guide'>;
@@ -112,9 +113,11 @@ const MIN_COARSE_SOURCES = 16;
 export function iterationsAt(level: number, coarsest: number, guidedStart = false): { em: number; sweeps: number } {
   if (guidedStart) {
     // The guide seeds the coarsest level with its structure: refine rather than search from scratch.
+    // Level 1 gets one EM iteration, like level 0: a second one cost ~15 % of a 24 MP detail pass's
+    // patch comparisons and, in a paired eval (30 cases at 512 px, 9 at 1600 px, same seeds), bought
+    // nothing (L1 and best-of-N slightly better without it, seam within noise).
     if (level === coarsest) return { em: 3, sweeps: 2 };
-    if (level === 0) return { em: 1, sweeps: 1 };
-    if (level === 1) return { em: 2, sweeps: 1 };
+    if (level <= 1) return { em: 1, sweeps: 1 };
     return { em: 2, sweeps: 2 };
   }
   if (level === coarsest) return { em: 6, sweeps: 2 };
@@ -135,9 +138,14 @@ export function fillJob(input: JobImages, settings: JobSettings, hooks: JobHooks
   return fillPreparedJob(job, input.guide, settings.seed, settings.guideWeight, hooks);
 }
 
-export function prepareJob(input: Omit<JobImages, 'guide'>, settings: SharedJobSettings, keepMaps: boolean): PreparedJob {
-  const levels = buildPyramid(input, settings);
-  return {
+/**
+ * `planes` holds the pyramid and the kept maps: SHARED_PLANES (with an input
+ * in shared memory too) lets preparedJobData post the job to other workers
+ * without a copy.
+ */
+export function prepareJob(input: Omit<JobImages, 'guide'>, settings: SharedJobSettings, keepMaps: boolean, planes: PlaneAllocator = HEAP_PLANES): PreparedJob {
+  const levels = buildPyramid(input, settings, planes);
+  const job: PreparedJob = {
     input,
     settings,
     levels,
@@ -146,20 +154,51 @@ export function prepareJob(input: Omit<JobImages, 'guide'>, settings: SharedJobS
     maps: levels.map(() => null),
     keepMaps,
   };
+  if (keepMaps) for (let l = 0; l < levels.length; l++) job.maps[l] = buildLevelMaps(job, l, planes);
+  return job;
+}
+
+/** A job prepared with keepMaps, as plain data another worker can rebuild it from (preparedJobFromData). */
+export interface PreparedJobData {
+  readonly input: Omit<JobImages, 'guide'>;
+  readonly settings: SharedJobSettings;
+  readonly levels: readonly PyramidLevel[];
+  readonly holeCounts: readonly number[];
+  readonly maps: readonly { readonly targetDepth: Float32Array; readonly valid: Uint8Array; readonly sourcePrefix: Int32Array; readonly targets: TargetSet }[];
+}
+
+export function preparedJobData(job: PreparedJob): PreparedJobData {
+  const maps = job.maps.map((m, l) => {
+    if (!m) throw new Error(`prepared job has no maps for level ${l}: prepare it with keepMaps`);
+    return { targetDepth: m.targetDepth, valid: m.valid, sourcePrefix: m.sources.prefix, targets: m.targets };
+  });
+  return { input: job.input, settings: job.settings, levels: job.levels, holeCounts: job.holeCounts, maps };
+}
+
+export function preparedJobFromData(data: PreparedJobData): PreparedJob {
+  return {
+    input: data.input,
+    settings: data.settings,
+    levels: data.levels,
+    guidedStart: data.settings.guideScale !== undefined,
+    holeCounts: data.holeCounts,
+    maps: data.maps.map((m) => ({ targetDepth: m.targetDepth, valid: m.valid, sources: new ValidSources(m.valid, m.sourcePrefix), targets: m.targets })),
+    keepMaps: true,
+  };
 }
 
 function levelMaps(job: PreparedJob, l: number): LevelMaps {
-  const cached = job.maps[l];
-  if (cached) return cached;
+  return job.maps[l] ?? buildLevelMaps(job, l, HEAP_PLANES);
+}
+
+function buildLevelMaps(job: PreparedJob, l: number, planes: PlaneAllocator): LevelMaps {
   const p = job.levels[l]!;
   const r = job.settings.patchSize >> 1;
-  const valid = new Uint8Array(p.width * p.height);
+  const valid = planes.uint8(p.width * p.height);
   markValidSourceCentres(p.blocked, p.width, p.height, r, valid);
-  const targets = collectTargets(p.hole, p.width, p.height, r);
-  const maps: LevelMaps = { targetDepth: targetDepths(p.hole, p.width, p.height, targets), valid, sources: new ValidSources(valid), targets };
-  // Level 0's maps are as big as the crop several times over: rebuilt per fill rather than held (peak memory).
-  if (job.keepMaps && l > 0) job.maps[l] = maps;
-  return maps;
+  const targets = collectTargets(p.hole, p.width, p.height, r, planes);
+  const targetDepth = targetDepths(p.hole, p.width, p.height, targets, planes);
+  return { targetDepth, valid, sources: new ValidSources(valid, validSourcePrefix(valid, planes)), targets };
 }
 
 /**
@@ -226,7 +265,8 @@ export function fillPreparedJob(
       field = upsampleField(field, previousTargets, previousWidth, level, rng);
       refreshCosts(level, field);
       // Vote once with the carried-over field: sharp fine-level pixels replace the blocky upsampled estimate.
-      voteHole(level, field, voteWeights(level, field), image, image, 255);
+      weights = voteWeights(level, field, weights ?? undefined);
+      voteHole(level, field, weights, image, image, 255);
       advance(l, 2);
     }
     const { em, sweeps } = iterationsAt(l, coarsest, guidedStart);
@@ -238,7 +278,7 @@ export function fillPreparedJob(
         advance(l, 4);
       }
       hooks.checkpoint();
-      weights = voteWeights(level, field);
+      weights = voteWeights(level, field, weights ?? undefined);
       voteHole(level, field, weights, image, image, 255);
       advance(l, 2);
     }
@@ -247,16 +287,18 @@ export function fillPreparedJob(
     previousWidth = p.width;
     if (guides) guides[l + 1] = null;
   }
-  let values16: Uint16Array | null = null;
+  let holeValues16: Uint16Array | null = null;
   if (!level || !field || !weights) throw new Error('PatchMatch job has no pyramid level');
+  const holeCount = holeCounts[0]!;
   if (input.values16) {
-    values16 = input.values16.slice();
+    const values16 = input.values16.slice();
     voteHole(level, field, weights, input.values16, values16, 65535);
     matchBoundaryOffset(level, field, weights, values16, 65535, job.settings.inradius, input.exclusion);
+    holeValues16 = packHole(values16, input.hole, channels, new Uint16Array(holeCount * channels));
   }
   matchBoundaryOffset(level, field, weights, level.image as Uint8Array, 255, job.settings.inradius, input.exclusion);
   hooks.onProgress?.(1);
-  return { image: level.image as Uint8Array, values16 };
+  return { holeValues: packHole(level.image as Uint8Array, input.hole, channels, new Uint8Array(holeCount * channels)), holeValues16 };
 }
 
 /** The guide composite (guide inside the hole, image outside) at every level, or null without a guide. */
@@ -284,13 +326,13 @@ export function searchRadiusAt(level: number, coarsest: number, width: number, h
   return level === coarsest ? whole : Math.min(whole, 8 * patchSize);
 }
 
-function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettings): PyramidLevel[] {
+function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettings, planes: PlaneAllocator): PyramidLevel[] {
   const { width, height, channels } = input;
   const r = settings.patchSize >> 1;
   // Without an exclusion the blocked plane is the hole plane itself (shared, never written), level by level.
   let blocked = input.hole;
   if (input.exclusion) {
-    blocked = new Uint8Array(width * height);
+    blocked = planes.uint8(width * height);
     for (let i = 0; i < blocked.length; i++) blocked[i] = input.hole[i]! | input.exclusion[i]!;
   }
   const levels: PyramidLevel[] = [{ width, height, image: input.image, hole: input.hole, blocked }];
@@ -303,13 +345,13 @@ function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettin
     const f = levels[l - 1]!;
     const w2 = halfSize(f.width), h2 = halfSize(f.height);
     if (Math.min(w2, h2) < 3 * settings.patchSize) break;
-    const hole = downsampleAny(f.hole, f.width, f.height);
+    const hole = downsampleAny(f.hole, f.width, f.height, planes);
     levels.push({
       width: w2,
       height: h2,
-      image: downsampleImage(f.image, f.width, f.height, channels),
+      image: downsampleImage(f.image, f.width, f.height, channels, planes),
       hole,
-      blocked: f.blocked === f.hole ? hole : downsampleAny(f.blocked, f.width, f.height),
+      blocked: f.blocked === f.hole ? hole : downsampleAny(f.blocked, f.width, f.height, planes),
     });
   }
   // Exclusions grow going up the pyramid; drop levels that have too few sources left.
@@ -330,6 +372,15 @@ function unpackHoleValues(packed: Uint8Array, to: Uint8Array, hole: Uint8Array, 
     if (hole[i] === 0) continue;
     for (let c = 0; c < channels; c++) to[i * channels + c] = packed[k++]!;
   }
+}
+
+/** The hole pixels' values of a crop-sized plane, in raster order (the inverse of unpackHoleValues). */
+function packHole<T extends Uint8Array | Uint16Array>(from: T, hole: Uint8Array, channels: number, out: T): T {
+  for (let i = 0, k = 0; i < hole.length; i++) {
+    if (hole[i] === 0) continue;
+    for (let c = 0; c < channels; c++) out[k++] = from[i * channels + c]!;
+  }
+  return out;
 }
 
 function copyHole(from: Uint8Array, to: Uint8Array, hole: Uint8Array, channels: number): void {

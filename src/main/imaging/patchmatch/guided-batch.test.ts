@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../../shared/errors';
 import { packageRoot } from '../../workers/paths';
 import { pyramidDepth } from './fillJob';
-import { runGuidedPatchMatchBatch } from './guided-batch';
+import { columnRuns, guideHoleValues, runGuidedPatchMatchBatch } from './guided-batch';
 import { patchMatchFill } from './patchMatchFill';
+import { GUIDED_MARGIN_RADII, planFillJobs } from './planFillJobs';
 import { applyFill, discMask, errorInsideMask, randomNoise, tiledRandomTexture } from './testImages';
 import type { FillResult, PixelImage, Rect } from './types';
 
@@ -109,6 +110,54 @@ describe('runGuidedPatchMatchBatch', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(run({ signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('guideHoleValues', () => {
+  it('asks for bands of rows over the columns that hold hole pixels only, and packs what one whole-box request would', async () => {
+    // Two discs far enough apart for two runs of columns, close enough to be one job.
+    const w = 440, h = 200;
+    const image = randomNoise(w, h, 3, 12);
+    const guide = randomNoise(w, h, 3, 13);
+    const mask = new Uint8Array(w * h);
+    for (const cx of [100, 336]) {
+      const disc = discMask(w, h, cx, 100, 80);
+      for (let i = 0; i < mask.length; i++) if (disc[i]) mask[i] = 255;
+    }
+    const jobs = planFillJobs(mask, w, h, 7, undefined, GUIDED_MARGIN_RADII).jobs;
+    expect(jobs.length).toBe(1);
+    const job = jobs[0]!;
+    const box = job.holeBox;
+    const expected: number[] = [];
+    for (let y = box.y; y < box.y + box.height; y++) {
+      for (let x = box.x; x < box.x + box.width; x++) if (mask[y * w + x]! > 127) for (let c = 0; c < 3; c++) expected.push(guide.data[(y * w + x) * 3 + c]!);
+    }
+    for (const rows of [1, 7, 64, box.height]) {
+      const asked: Rect[] = [];
+      const values = await guideHoleValues((_i, rect) => { asked.push(rect); return regionOf(guide, rect); }, 0, job, mask, image, rows * box.width);
+      expect(Buffer.from(values).equals(Buffer.from(expected))).toBe(true);
+      // Each mask pixel of the box is in exactly one rect; rects stay in the box and leave out the gap between the discs.
+      const cover = new Uint8Array(w * h);
+      for (const r of asked) {
+        expect(r.x >= box.x && r.y >= box.y && r.x + r.width <= box.x + box.width && r.y + r.height <= box.y + box.height).toBe(true);
+        expect(r.height).toBeLessThanOrEqual(rows);
+        // Columns 181..255 lie between the discs.
+        expect(r.x + r.width <= 181 || r.x >= 256).toBe(true);
+        for (let y = r.y; y < r.y + r.height; y++) for (let x = r.x; x < r.x + r.width; x++) cover[y * w + x]!++;
+      }
+      let miscovered = 0;
+      for (let i = 0; i < mask.length; i++) if (mask[i]! > 127 && cover[i] !== 1) miscovered++;
+      expect(miscovered).toBe(0);
+    }
+    await expect(guideHoleValues(() => new Uint8Array(5), 0, job, mask, image)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
+  it('merges runs of columns closer than the gap', () => {
+    const used = Uint8Array.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1, 1]);
+    expect(columnRuns(used, 1)).toEqual([[1, 3], [5, 6], [10, 12]]);
+    expect(columnRuns(used, 3)).toEqual([[1, 6], [10, 12]]);
+    expect(columnRuns(used, 10)).toEqual([[1, 12]]);
+    expect(columnRuns(new Uint8Array(4), 2)).toEqual([]);
   });
 });
 

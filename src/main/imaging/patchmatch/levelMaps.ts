@@ -2,6 +2,7 @@
  * Per-level bookkeeping maps, built with separable running counts so every
  * map costs O(pixels) whatever the patch size.
  */
+import { HEAP_PLANES, type PlaneAllocator } from './planes';
 
 /**
  * out[i] = 1 where the (2r+1)x(2r+1) window centred on i lies inside the
@@ -74,15 +75,15 @@ export interface TargetSet {
 }
 
 /** Target patches are every patch that overlaps the hole: centres within r of a hole pixel. */
-export function collectTargets(hole: Uint8Array, width: number, height: number, r: number): TargetSet {
+export function collectTargets(hole: Uint8Array, width: number, height: number, r: number, planes: PlaneAllocator = HEAP_PLANES): TargetSet {
   const dilated = new Uint8Array(width * height);
   dilateSquare(hole, width, height, r, dilated);
   let count = 0;
   for (let i = 0; i < dilated.length; i++) count += dilated[i]!;
-  const pixel = new Int32Array(count);
-  const xs = new Int32Array(count);
-  const ys = new Int32Array(count);
-  const indexOf = new Int32Array(width * height).fill(-1);
+  const pixel = planes.int32(count);
+  const xs = planes.int32(count);
+  const ys = planes.int32(count);
+  const indexOf = planes.int32(width * height).fill(-1);
   let t = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -148,7 +149,7 @@ export function distanceToKnown(hole: Uint8Array, width: number, height: number)
  * level's border, so every chamfer path to a known pixel ends on it or
  * inside, and the values are exactly those of the whole-level transform.
  */
-export function targetDepths(hole: Uint8Array, width: number, height: number, targets: TargetSet): Float32Array {
+export function targetDepths(hole: Uint8Array, width: number, height: number, targets: TargetSet, planes: PlaneAllocator = HEAP_PLANES): Float32Array {
   let x0 = width, y0 = height, x1 = -1, y1 = -1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
@@ -160,7 +161,7 @@ export function targetDepths(hole: Uint8Array, width: number, height: number, ta
       if (y > y1) y1 = y;
     }
   }
-  const out = new Float32Array(targets.pixel.length);
+  const out = planes.float32(targets.pixel.length);
   if (x1 < 0) return out;
   x0 = Math.max(0, x0 - 1); y0 = Math.max(0, y0 - 1);
   x1 = Math.min(width - 1, x1 + 1); y1 = Math.min(height - 1, y1 + 1);
@@ -175,6 +176,9 @@ export function targetDepths(hole: Uint8Array, width: number, height: number, ta
   return out;
 }
 
+/** ValidSources counts centres per block of this many pixels. */
+const SOURCE_BLOCK = 64;
+
 /**
  * The usable source centres in raster order without listing them (a list is
  * four bytes per pixel of the crop): counts per block of 64 pixels, so the
@@ -182,22 +186,14 @@ export function targetDepths(hole: Uint8Array, width: number, height: number, ta
  * set index of `valid`.
  */
 export class ValidSources {
-  private static readonly BLOCK = 64;
-  private readonly prefix: Int32Array;
   readonly count: number;
 
-  constructor(private readonly valid: Uint8Array) {
-    const B = ValidSources.BLOCK;
-    const blocks = Math.ceil(valid.length / B);
-    this.prefix = new Int32Array(blocks + 1);
-    let n = 0;
-    for (let b = 0; b < blocks; b++) {
-      this.prefix[b] = n;
-      const end = Math.min(valid.length, (b + 1) * B);
-      for (let i = b * B; i < end; i++) n += valid[i] ? 1 : 0;
-    }
-    this.prefix[blocks] = n;
-    this.count = n;
+  /** `prefix` is validSourcePrefix(valid), given when another thread built it. */
+  constructor(
+    private readonly valid: Uint8Array,
+    readonly prefix: Int32Array = validSourcePrefix(valid),
+  ) {
+    this.count = prefix[prefix.length - 1]!;
   }
 
   pick(k: number): number {
@@ -210,11 +206,26 @@ export class ValidSources {
       else hi = mid - 1;
     }
     let left = k - p[lo]!;
-    for (let i = lo * ValidSources.BLOCK; ; i++) {
+    for (let i = lo * SOURCE_BLOCK; ; i++) {
       if (this.valid[i]) {
         if (left === 0) return i;
         left--;
       }
     }
   }
+}
+
+/** Counts of valid centres before each block of SOURCE_BLOCK pixels, and the total last. */
+export function validSourcePrefix(valid: Uint8Array, planes: PlaneAllocator = HEAP_PLANES): Int32Array {
+  const B = SOURCE_BLOCK;
+  const blocks = Math.ceil(valid.length / B);
+  const prefix = planes.int32(blocks + 1);
+  let n = 0;
+  for (let b = 0; b < blocks; b++) {
+    prefix[b] = n;
+    const end = Math.min(valid.length, (b + 1) * B);
+    for (let i = b * B; i < end; i++) n += valid[i] ? 1 : 0;
+  }
+  prefix[blocks] = n;
+  return prefix;
 }

@@ -6,7 +6,7 @@
  */
 import { StudioError } from '../../../shared/errors';
 import { fillJob, type JobSettings } from './fillJob';
-import { cropInterleaved, cropJobImages, pasteFilledHole } from './jobCrops';
+import { cropInterleaved, cropJobImages, pasteJobResult } from './jobCrops';
 import { GUIDED_MARGIN_RADII, planFillJobs, UNGUIDED_MARGIN_RADII, type FillJob } from './planFillJobs';
 import { deriveSeed } from './random';
 import type { FillResult, PatchMatchOptions, PixelImage } from './types';
@@ -29,10 +29,7 @@ export function patchMatchFill(image: PixelImage, mask: Uint8Array, options: Pat
         : undefined,
     });
     doneArea += job.holeArea;
-    pasteFilledHole(filled.image, job, mask, image.width, image.channels, result.region, result.data);
-    if (result.data16 && filled.values16) {
-      pasteFilledHole(filled.values16, job, mask, image.width, image.channels, result.region, result.data16);
-    }
+    pasteJobResult(result, job, filled, mask, image);
   }
   return result;
 }
@@ -58,9 +55,10 @@ export function emptyResult(
   region: FillResult['region'],
   values16: Uint16Array | undefined,
 ): FillResult {
-  const data = cropInterleaved(image.data, image.width, image.channels, region, Uint8Array);
+  const size = region.width * region.height * image.channels;
+  const data = cropInterleaved(image.data, image.width, image.channels, region, new Uint8Array(size));
   if (!values16) return { region, data };
-  return { region, data, data16: cropInterleaved(values16, image.width, image.channels, region, Uint16Array) };
+  return { region, data, data16: cropInterleaved(values16, image.width, image.channels, region, new Uint16Array(size)) };
 }
 
 export function cancellationCheckpoint(shouldStop: (() => boolean) | undefined): () => void {

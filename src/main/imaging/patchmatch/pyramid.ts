@@ -2,15 +2,16 @@
  * Halving and doubling between pyramid levels. Level l+1 is ceil(w/2) x
  * ceil(h/2); a coarse pixel averages the (up to four) fine pixels it covers.
  */
+import { HEAP_PLANES, type PlaneAllocator } from './planes';
 
 export function halfSize(n: number): number {
   return (n + 1) >> 1;
 }
 
 /** 2x2 box average of an interleaved 8-bit image, rounded to nearest. */
-export function downsampleImage(src: Uint8Array, width: number, height: number, channels: number): Uint8Array {
+export function downsampleImage(src: Uint8Array, width: number, height: number, channels: number, planes: PlaneAllocator = HEAP_PLANES): Uint8Array {
   const w2 = halfSize(width), h2 = halfSize(height);
-  const out = new Uint8Array(w2 * h2 * channels);
+  const out = planes.uint8(w2 * h2 * channels);
   for (let y = 0; y < h2; y++) {
     const ya = 2 * y, yb = Math.min(2 * y + 1, height - 1);
     for (let x = 0; x < w2; x++) {
@@ -27,9 +28,9 @@ export function downsampleImage(src: Uint8Array, width: number, height: number, 
 }
 
 /** A coarse pixel is set when any of its fine pixels is (holes and exclusions only ever grow going up). */
-export function downsampleAny(src: Uint8Array, width: number, height: number): Uint8Array {
+export function downsampleAny(src: Uint8Array, width: number, height: number, planes: PlaneAllocator = HEAP_PLANES): Uint8Array {
   const w2 = halfSize(width), h2 = halfSize(height);
-  const out = new Uint8Array(w2 * h2);
+  const out = planes.uint8(w2 * h2);
   for (let y = 0; y < h2; y++) {
     const ya = 2 * y, yb = Math.min(2 * y + 1, height - 1);
     for (let x = 0; x < w2; x++) {

@@ -18,25 +18,26 @@ const LOG_CONFIDENCE_BASE = Math.log(1.3);
 const MAX_CONFIDENCE_EXPONENT = 600;
 const PERCENTILE_SAMPLES = 4096;
 
-export function voteWeights(level: SearchLevel, field: NearestNeighbourField): Float64Array {
+/** `out` (one per target) may be reused between calls: every entry is written. */
+export function voteWeights(level: SearchLevel, field: NearestNeighbourField, out?: Float64Array): Float64Array {
   const { targets, width, height, r } = level;
   const n = targets.pixel.length;
-  const perPixel = new Float64Array(n);
+  // Per-pixel match distances first, turned into weights in place (one target-sized array, not two).
+  const weights = out && out.length === n ? out : new Float64Array(n);
   for (let t = 0; t < n; t++) {
     const x = targets.x[t]!, y = targets.y[t]!;
     const cols = Math.min(x, r) + Math.min(width - 1 - x, r) + 1;
     const rows = Math.min(y, r) + Math.min(height - 1 - y, r) + 1;
-    perPixel[t] = field.cost[t]! / (cols * rows);
+    weights[t] = field.cost[t]! / (cols * rows);
   }
   const stride = Math.max(1, Math.floor(n / PERCENTILE_SAMPLES));
   const sample = new Float64Array(Math.ceil(n / stride));
-  for (let i = 0, t = 0; t < n; t += stride) sample[i++] = perPixel[t]!;
+  for (let i = 0, t = 0; t < n; t += stride) sample[i++] = weights[t]!;
   sample.sort();
   const sigma2 = Math.max(1, sample[Math.floor(0.75 * (sample.length - 1))] ?? 1);
-  const weights = new Float64Array(n);
   const depth = level.targetDepth;
   for (let t = 0; t < n; t++) {
-    const match = Math.min(perPixel[t]! / (2 * sigma2), MAX_MATCH_EXPONENT);
+    const match = Math.min(weights[t]! / (2 * sigma2), MAX_MATCH_EXPONENT);
     const confidence = Math.min(LOG_CONFIDENCE_BASE * depth[t]!, MAX_CONFIDENCE_EXPONENT);
     weights[t] = Math.exp(-match - confidence);
   }
