@@ -65,7 +65,8 @@ def write_check(model: torch.nn.Module, cfg: dict, check_dir: Path) -> None:
     (check_dir / "cases.json").write_text(json.dumps(cases, indent=1))
 
 
-def manifest(cfg: dict, out_dir: Path, onnx_path: Path, name: str, licence: str, training: dict) -> dict:
+def manifest(cfg: dict, out_dir: Path, onnx_path: Path, name: str, licence: str, training: dict,
+             working_edge: int | None = None) -> dict:
     m = {
         "schemaVersion": 1,
         "id": cfg["id"],
@@ -79,6 +80,8 @@ def manifest(cfg: dict, out_dir: Path, onnx_path: Path, name: str, licence: str,
         "schedule": {"type": cfg["schedule"], "timesteps": cfg["timesteps"]},
         "timestepInput": "original-index",
     }
+    if working_edge is not None:
+        m["workingEdge"] = working_edge
     if cfg["kind"] == "conditional-inpaint":
         m["conditioning"] = {"maskedSource": "zero-fill", "maskChannel": "one-is-hole"}
     m.update({
@@ -106,6 +109,9 @@ def main() -> int:
     ap.add_argument("--licence", default="")
     ap.add_argument("--dataset", default="", help="dataset description for the manifest")
     ap.add_argument("--check-dir", type=Path, help="where to write the ORT comparison inputs/outputs")
+    ap.add_argument("--working-edge", type=int,
+                    help="long edge (px) the studio runs this model at by default, as measured by `inpaint-studio eval "
+                         "--working-edge` (absent: the studio's default, 128)")
     ap.add_argument("--fp16", action="store_true", help="also write the half-precision model.fp16.onnx")
     ap.add_argument("--set", nargs="*", default=[], metavar="KEY=JSON",
                     help="override preset keys for --guided-diffusion-checkpoint (e.g. a reduced test topology)")
@@ -148,7 +154,7 @@ def main() -> int:
     onnx_path = out / "model.onnx"
     model.eval()
     export(model, cfg, onnx_path)
-    m = manifest(cfg, out, onnx_path, args.name or cfg["id"], args.licence, training)
+    m = manifest(cfg, out, onnx_path, args.name or cfg["id"], args.licence, training, args.working_edge)
     if args.fp16:
         fp16_path = out / fp16_name(onnx_path.name)
         print(f"{fp16_path.name}: {write_fp16_file(onnx_path, fp16_path).summary()}")

@@ -57,7 +57,9 @@ def main() -> int:
     tr = m["training"]
     lines = [
         f"# {m['name']} (`{m['id']}`)", "",
-        f"- Kind: {m['kind']}; {m['resolution']}x{m['resolution']}, {m['channels']} channels in [-1, 1]",
+        f"- Kind: {m['kind']}; {m['resolution']}x{m['resolution']}, {m['channels']} channels in [-1, 1]"
+        + (f"; the studio runs it at a working edge of {m['workingEdge']} px (long edge of the context crop; "
+           "docs/eval.md has the measurement)" if "workingEdge" in m else ""),
         f"- Network: guided-diffusion-style U-Net, {tr['parameters']:,} parameters; model_channels "
         f"{cfg['model_channels']}, channel_mult {tuple(cfg['channel_mult'])}, {cfg['num_res_blocks']} res blocks "
         f"per level, attention at {tuple(cfg['attention_resolutions'])} px, scale-shift GroupNorm, dropout "
@@ -68,7 +70,8 @@ def main() -> int:
         + f"; `t` [N] float32 original timestep; output `out` [N, {m['output']['channels']}, H, W] = eps | v",
         f"- Diffusion: {m['schedule']['type']} schedule, T = {m['schedule']['timesteps']}, epsilon prediction, "
         f"{m['varianceType']} variance, loss {cfg['loss']}"
-        + (" (L_simple + 0.001 * L_vlb, stop-gradient on the mean; on the hole only)" if cfg["loss"] == "hybrid" else ""),
+        + ((" (L_simple + 0.001 * L_vlb, stop-gradient on the mean"
+            + ("; on the hole only)" if m["kind"] == "conditional-inpaint" else ")")) if cfg["loss"] == "hybrid" else ""),
         f"- Training: {tr['steps']:,} steps of batch {cfg['batch_size']} ({tr['steps'] * cfg['batch_size']:,} "
         f"examples), AdamW lr {cfg['lr']}, EMA {cfg['ema_decay']} (with warm-up), {tr['wallTimeHours']:.2f} h "
         f"wall time on 2 shared CPU cores at nice 19; final loss (mean of the last 3 logged rows) "

@@ -12,6 +12,7 @@ import {
 } from '../shared/api';
 import { StudioError, toWireError } from '../shared/errors';
 import { growMask, maskCoverage } from '../shared/mask-ops';
+import { resolveWorkingEdge } from '../shared/manifest';
 import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
 import { HistoryRepository } from './history/repository';
@@ -21,7 +22,7 @@ import { checkFileName, decodeImage, encodeRaw, probeImage, type EncodedOutput }
 import { RegionReader } from './imaging/region';
 import { checkMaskUsable, decodeMask } from './pipeline/mask-input';
 import { runInpaint } from './pipeline/inpaint';
-import { DEFAULT_DIFFUSION_STEPS, DEFAULT_MAX_WORKING_EDGE } from './pipeline/methods';
+import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
 import { diffusionWork } from './pipeline/holes';
 import { ModelCatalog, modelRoots, PHOTO_MODEL_ID } from './inference/catalog';
 import { summarise } from './inference/models';
@@ -154,7 +155,7 @@ export class StudioService {
         const params = await this.resolveParams(r.params);
         const holePixels = maskCoverage(mask) * mask.length;
         const working = params.method === 'diffusion'
-          ? diffusionWork(mask, detail.image.width, detail.image.height, this.options.maxWorkingEdge ?? DEFAULT_MAX_WORKING_EDGE).workingPixels
+          ? diffusionWork(mask, detail.image.width, detail.image.height, await this.workingEdgeFor(params.model)).workingPixels
           : undefined;
         const { ms, basis } = estimateFillMs(params, holePixels, this.repo.recentRunCosts(params.method, 10), working);
         return { seconds: Math.round(ms / 100) / 10, basis, slow: ms > 5000 };
@@ -229,6 +230,12 @@ export class StudioService {
       canOpenDialog: this.options.host?.pickImageFile !== undefined,
       maxSamples: MAX_SAMPLES,
     };
+  }
+
+  /** The working edge a diffusion run of `modelId` uses (the studio's setting, else the model's own). */
+  private async workingEdgeFor(modelId: string | null | undefined): Promise<number> {
+    const installed = (await this.models.photoModels()).find((m) => m.manifest.id === modelId);
+    return resolveWorkingEdge(this.options.maxWorkingEdge, installed?.manifest);
   }
 
   /** Fills in the defaults a run actually uses, so history records them. */

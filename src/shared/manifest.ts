@@ -14,6 +14,13 @@ export const diffusionManifestSchema = z.object({
   name: z.string().min(1).max(200),
   kind: z.enum(['conditional-inpaint', 'unconditional']),
   resolution: z.number().int().min(8).max(4096),
+  /**
+   * Long edge (px) of the working crop the pipeline runs this model at unless
+   * told otherwise: a fully convolutional model can run above its training
+   * resolution, and where that helps is measured per model (its card says
+   * how). Absent: DEFAULT_WORKING_EDGE.
+   */
+  workingEdge: z.number().int().min(16).max(4096).optional(),
   channels: z.number().int().min(1).max(4),
   valueRange: z.tuple([z.literal(-1), z.literal(1)]),
   prediction: z.literal('epsilon'),
@@ -59,6 +66,14 @@ export const diffusionManifestSchema = z.object({
 
 export type DiffusionManifest = z.infer<typeof diffusionManifestSchema>;
 
+/** The working edge of a model whose manifest names none. */
+export const DEFAULT_WORKING_EDGE = 128;
+
+/** The working edge a run uses: the caller's, else the model's own, else the default. */
+export function resolveWorkingEdge(requested: number | undefined, manifest: Pick<DiffusionManifest, 'workingEdge'> | undefined): number {
+  return requested ?? manifest?.workingEdge ?? DEFAULT_WORKING_EDGE;
+}
+
 /** "field.path: message" for the first few problems, for a clear error. */
 export function describeManifestIssues(error: z.ZodError): string {
   return error.issues.slice(0, 5).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
@@ -69,6 +84,8 @@ export interface ModelSummary {
   readonly name: string;
   readonly kind: DiffusionManifest['kind'];
   readonly resolution: number;
+  /** The working edge the pipeline runs it at by default (resolveWorkingEdge). */
+  readonly workingEdge: number;
   readonly hasFp16: boolean;
   readonly licence: string;
 }

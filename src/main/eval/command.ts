@@ -8,7 +8,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import path from 'node:path';
 import { defaultDataDir } from '../data-dir';
-import { DEFAULT_MAX_WORKING_EDGE } from '../pipeline/methods';
 import { defaultPython } from './classical';
 import { MASK_FAMILIES, isMaskFamily, type MaskFamily } from './masks';
 import { DEFAULT_METHODS } from './methods';
@@ -35,7 +34,7 @@ function listOption(value: string): string[] {
 
 interface EvalCommandOptions {
   masks?: string; families: MaskFamily[]; perFamily: number; methods: string[]; samples: number; seed: number; steps?: number;
-  maxSize: number; workingEdge: number; out: string; python: string; dataDir: string; limit?: number;
+  maxSize: number; workingEdge?: number; out: string; python: string; dataDir: string; limit?: number;
 }
 
 export function registerEvalCommand(program: Command): Command {
@@ -50,7 +49,7 @@ export function registerEvalCommand(program: Command): Command {
     .option('--seed <s>', 'seed for masks and samples', intOption('--seed', 0, 0xffffffff), 0)
     .option('--steps <n>', 'diffusion steps (default: the pipeline default)', intOption('--steps', 1, 1000))
     .option('--max-size <px>', 'downscale photos so the long edge is at most this (eval speed; the report says so)', intOption('--max-size', 32, 16384), 512)
-    .option('--working-edge <px>', 'diffusion working resolution (long edge of the context crop)', intOption('--working-edge', 16, 4096), DEFAULT_MAX_WORKING_EDGE)
+    .option('--working-edge <px>', "diffusion working resolution (long edge of the context crop; default: each model's own)", intOption('--working-edge', 16, 4096))
     .option('--limit <n>', 'use at most this many photos', intOption('--limit', 1, 100000))
     .option('--out <dir>', 'output folder (results.csv, results.json, summary.md, report.html, thumbs/)', 'eval-report')
     .option('--python <path>', 'Python with OpenCV and scikit-image for the classical baselines', defaultPython())
@@ -59,7 +58,7 @@ export function registerEvalCommand(program: Command): Command {
       const out = path.resolve(o.out);
       const run = await runEval({
         inputs: photos, ...(o.masks ? { masksDir: path.resolve(o.masks) } : {}), families: o.families, masksPerFamily: o.perFamily,
-        methods: o.methods, samples: o.samples, seed: o.seed, steps: o.steps ?? null, maxSize: o.maxSize, maxWorkingEdge: o.workingEdge,
+        methods: o.methods, samples: o.samples, seed: o.seed, steps: o.steps ?? null, maxSize: o.maxSize, maxWorkingEdge: o.workingEdge ?? null,
         out, python: o.python, dataDir: o.dataDir, ...(o.limit ? { limit: o.limit } : {}),
         command: ['inpaint-studio', 'eval', ...process.argv.slice(3)].join(' '),
         log: (line) => console.error(line),

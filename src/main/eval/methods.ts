@@ -15,13 +15,14 @@
  */
 import { inpaintParamsSchema } from '../../shared/api';
 import { maskBounds } from '../../shared/mask-ops';
+import { resolveWorkingEdge } from '../../shared/manifest';
 import { pasteImage } from '../imaging/composite';
 import type { RawImage } from '../imaging/io';
 import { runPatchMatchInWorker } from '../imaging/patchmatch/worker-client';
 import type { LoadedModel } from '../inference/models';
 import { runDiffusionStage } from '../pipeline/diffusion-stage';
 import { runInpaint } from '../pipeline/inpaint';
-import { DEFAULT_DIFFUSION_STEPS, DEFAULT_MAX_WORKING_EDGE, sampleSeed } from '../pipeline/methods';
+import { DEFAULT_DIFFUSION_STEPS, sampleSeed } from '../pipeline/methods';
 import { CLASSICAL_METHODS, type ClassicalMethod } from './classical';
 import type { Rgb8 } from './fidelity';
 
@@ -68,7 +69,8 @@ export interface FillContext {
   readonly samples: number;
   readonly seed: number;
   readonly steps: number | null;
-  readonly maxWorkingEdge: number;
+  /** null: the model's own working edge. */
+  readonly maxWorkingEdge: number | null;
   readonly signal?: AbortSignal;
 }
 
@@ -87,7 +89,7 @@ export async function pipelineFill(ctx: FillContext, method: 'diffusion' | 'patc
   });
   const samples = await runInpaint({
     image: asRaw(ctx.photo), mask: ctx.mask, params,
-    ...(model ? { model } : {}), maxWorkingEdge: ctx.maxWorkingEdge, ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(model ? { model } : {}), ...(ctx.maxWorkingEdge !== null ? { maxWorkingEdge: ctx.maxWorkingEdge } : {}), ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   return samples.map((s) => {
     const out = copy(ctx.photo);
@@ -103,7 +105,7 @@ export async function diffusionRawFill(ctx: FillContext, model: LoadedModel): Pr
   if (!region) throw new Error('the mask is empty');
   const stage = await runDiffusionStage(photo.data, photo.width, photo.height, 3, mask, region, {
     model: model, sampler: 'ddim', steps: ctx.steps ?? DEFAULT_DIFFUSION_STEPS, strength: null, seed: ctx.seed,
-    count: ctx.samples, maxWorkingEdge: ctx.maxWorkingEdge, ...(ctx.signal ? { signal: ctx.signal } : {}),
+    count: ctx.samples, maxWorkingEdge: resolveWorkingEdge(ctx.maxWorkingEdge ?? undefined, model.manifest), ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   const { crop } = stage;
   return stage.samples.map((rgb) => {
@@ -136,4 +138,3 @@ export async function guidedPatchMatchFill(ctx: FillContext, guide: Rgb8): Promi
   return out;
 }
 
-export { DEFAULT_MAX_WORKING_EDGE };

@@ -30,16 +30,23 @@ export interface EvalRow {
   readonly thumbs: { readonly fill: string | null; readonly heat: string | null };
 }
 
+/** "a working edge of 128 px", or each model's own when the run left it to them. */
+export function workingEdgeText(run: Pick<EvalRun, 'config' | 'models'>): string {
+  if (run.config.maxWorkingEdge !== null) return `a working edge of ${run.config.maxWorkingEdge} px`;
+  if (run.models.length === 0) return "each model's own working edge";
+  return `each model's own working edge (${run.models.map((m) => `${m.id} ${m.workingEdge} px`).join(', ')})`;
+}
+
 export interface EvalRun {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly command: string;
   readonly config: {
     readonly maxSize: number; readonly samples: number; readonly seed: number; readonly steps: number;
-    readonly maxWorkingEdge: number; readonly families: readonly string[]; readonly methods: readonly string[];
+    readonly maxWorkingEdge: number | null; readonly families: readonly string[]; readonly methods: readonly string[];
     readonly ringRadius: string;
   };
-  readonly models: readonly { readonly id: string; readonly name: string; readonly resolution: number; readonly kind: string }[];
+  readonly models: readonly { readonly id: string; readonly name: string; readonly resolution: number; readonly kind: string; readonly workingEdge: number }[];
   readonly notes: readonly string[];
   readonly cases: readonly EvalCase[];
   readonly rows: readonly EvalRow[];
@@ -126,7 +133,7 @@ export function summaryMarkdown(run: EvalRun): string {
     `Run ${run.startedAt} → ${run.finishedAt}: \`${run.command}\``,
     '',
     `${new Set(run.cases.map((x) => x.photo)).size} photos, ${run.cases.length} cases; photos downscaled to a long edge of at most ${c.maxSize} px; ` +
-      `${c.samples} samples per stochastic method, seed ${c.seed}; diffusion ${c.steps} DDIM steps at a working edge of ${c.maxWorkingEdge} px; ring ${c.ringRadius}.`,
+      `${c.samples} samples per stochastic method, seed ${c.seed}; diffusion ${c.steps} DDIM steps at ${workingEdgeText(run)}; ring ${c.ringRadius}.`,
     '',
     `Models: ${run.models.length ? run.models.map((m) => `${m.id} (${m.kind}, trained at ${m.resolution} px)`).join('; ') : 'none installed'}.`,
     '',
@@ -200,7 +207,7 @@ export function reportHtml(run: EvalRun): string {
 img{max-width:180px;max-height:180px;display:block;margin:auto}.num{font-size:11px;white-space:nowrap}.err{color:#b00;font-size:11px}.note{font-size:11px;color:#555;max-width:200px}.na{color:#aaa}</style></head><body>
 <h1>inpaint-studio eval</h1>
 <p>${esc(run.startedAt)} → ${esc(run.finishedAt)} · <code>${esc(run.command)}</code></p>
-<p>Photos downscaled to a long edge ≤ ${run.config.maxSize} px · ${run.config.samples} samples per stochastic method · diffusion ${run.config.steps} DDIM steps at working edge ${run.config.maxWorkingEdge} px · models: ${esc(run.models.map((m) => m.id).join(', ') || 'none')}</p>
+<p>Photos downscaled to a long edge ≤ ${run.config.maxSize} px · ${run.config.samples} samples per stochastic method · diffusion ${run.config.steps} DDIM steps at ${esc(workingEdgeText(run))} · models: ${esc(run.models.map((m) => m.id).join(', ') || 'none')}</p>
 <ul>${run.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>
 <h2>All cases</h2>${tableHtml(mainTable(run))}
 <h2>By mask family</h2>${tableHtml(familyTable(run))}

@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { maskCoverage } from '../../shared/mask-ops';
+import { resolveWorkingEdge } from '../../shared/manifest';
 import { listModels, loadModel, type InstalledModel, type LoadedModel } from '../inference/models';
 import { modelRoots } from '../inference/catalog';
 import { DEFAULT_DIFFUSION_STEPS } from '../pipeline/methods';
@@ -31,7 +32,8 @@ export interface EvalOptions {
   readonly seed: number;
   readonly steps: number | null;
   readonly maxSize: number;
-  readonly maxWorkingEdge: number;
+  /** Long edge of the diffusion working crop; null: each model's own (its manifest's workingEdge). */
+  readonly maxWorkingEdge: number | null;
   readonly out: string;
   readonly python: string;
   /** Folders holding model folders; default: the app's models/ and <data-dir>/models. */
@@ -212,7 +214,7 @@ export async function runEval(o: EvalOptions): Promise<EvalRun> {
     },
     models: usedModels.map((id) => {
       const m = installed.find((i) => i.manifest.id === id)!.manifest;
-      return { id: m.id, name: m.name, resolution: m.resolution, kind: m.kind };
+      return { id: m.id, name: m.name, resolution: m.resolution, kind: m.kind, workingEdge: resolveWorkingEdge(o.maxWorkingEdge ?? undefined, m) };
     }),
     notes, cases, rows,
   };

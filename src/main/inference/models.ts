@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { diffusionManifestSchema, describeManifestIssues, type DiffusionManifest, type ModelSummary } from '../../shared/manifest';
+import { diffusionManifestSchema, describeManifestIssues, resolveWorkingEdge, type DiffusionManifest, type ModelSummary } from '../../shared/manifest';
 import { StudioError } from '../../shared/errors';
 import { GaussianDiffusion } from '../diffusion/gaussian';
 import type { Denoise, Shape } from '../diffusion/sampler';
@@ -67,7 +67,7 @@ export async function listModels(root: string): Promise<{ models: InstalledModel
 }
 
 export function summarise(m: InstalledModel): ModelSummary {
-  return { id: m.manifest.id, name: m.manifest.name, kind: m.manifest.kind, resolution: m.manifest.resolution, hasFp16: !!m.manifest.fp16File, licence: m.manifest.licence };
+  return { id: m.manifest.id, name: m.manifest.name, kind: m.manifest.kind, resolution: m.manifest.resolution, workingEdge: resolveWorkingEdge(undefined, m.manifest), hasFp16: !!m.manifest.fp16File, licence: m.manifest.licence };
 }
 
 /** Proves a model file is the one its manifest names (sha256). */

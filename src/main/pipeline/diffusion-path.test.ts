@@ -10,27 +10,35 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { inpaintParamsSchema } from '../../shared/api';
 import { StudioService } from '../service';
 import { decodeImage } from '../imaging/io';
+import { listModels, loadModel } from '../inference/models';
 import { contextRect, downsampleMaskConservative, upsampleRegion, workingSize } from './diffusion-stage';
+import { diffusionWork } from './holes';
+import { runInpaint } from './inpaint';
 
 let dir: string;
 let service: StudioService;
 
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'studio-diffusion-'));
-  const modelDir = path.join(dir, 'models', 'plumbing');
+function installPlumbing(id: string, extra: Record<string, unknown> = {}): void {
+  const modelDir = path.join(dir, 'models', id);
   mkdirSync(modelDir, { recursive: true });
   const onnx = path.join(__dirname, '..', 'inference', 'fixtures', 'affine.onnx');
   copyFileSync(onnx, path.join(modelDir, 'model.onnx'));
   writeFileSync(path.join(modelDir, 'manifest.json'), JSON.stringify({
-    schemaVersion: 1, id: 'plumbing', name: 'Plumbing test graph', kind: 'conditional-inpaint', resolution: 32, channels: 3,
+    ...extra, schemaVersion: 1, id, name: 'Plumbing test graph', kind: 'conditional-inpaint', resolution: 32, channels: 3,
     valueRange: [-1, 1], prediction: 'epsilon', varianceType: 'learned-range', schedule: { type: 'cosine', timesteps: 1000 },
     timestepInput: 'original-index', conditioning: { maskedSource: 'zero-fill', maskChannel: 'one-is-hole' },
     inputs: { x: { name: 'x', layout: 'NCHW', channels: 7 }, t: { name: 't', dtype: 'float32' } },
     output: { name: 'out', layout: 'NCHW', channels: 6 }, file: 'model.onnx',
     sha256: createHash('sha256').update(readFileSync(onnx)).digest('hex'), licence: 'test only',
   }));
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'studio-diffusion-'));
+  installPlumbing('plumbing');
   service = new StudioService({ dataDir: path.join(dir, 'data'), mode: 'browser', version: 'test', modelRoots: [path.join(dir, 'models')], maxWorkingEdge: 48 });
 });
 afterAll(async () => {
@@ -133,3 +141,38 @@ describe('diffusion fill through the service', () => {
     expect((await service.call('projects.get', { projectId: detail.id })).runs.length).toBe(runsBefore);
   });
 });
+
+describe('working resolution', () => {
+  it("runs a model at its manifest's working edge unless the caller names one", async () => {
+    installPlumbing('plumbing-edge-32', { workingEdge: 32 });
+    const { models, problems } = await listModels(path.join(dir, 'models'));
+    expect(problems).toEqual([]);
+    const installed = models.find((m) => m.manifest.id === 'plumbing-edge-32')!;
+    expect(installed.manifest.workingEdge).toBe(32);
+    const model = await loadModel(installed, { providers: ['cpu'] });
+    try {
+      const w = 400, h = 300;
+      const data = new Uint8Array(w * h * 3);
+      for (let i = 0; i < data.length; i++) data[i] = (i * 13 + (i % 11) * 7) & 255;
+      const mask = new Uint8Array(w * h);
+      for (let y = 100; y < 190; y++) for (let x = 140; x < 260; x++) mask[y * w + x] = 255;
+      const params = inpaintParamsSchema.parse({ method: 'diffusion', model: 'plumbing-edge-32', samples: 1, seed: 1, steps: 2 });
+      const sampled = async (maxWorkingEdge?: number): Promise<number> => {
+        let pixels = -1;
+        await runInpaint({
+          image: { width: w, height: h, channels: 3, depth: 8, data }, mask, params, model,
+          ...(maxWorkingEdge ? { maxWorkingEdge } : {}),
+          onSampled: (work) => { pixels = work.workingPixels; },
+        });
+        return pixels;
+      };
+      // The crop is far larger than either edge, so each edge gives its own working size.
+      expect(diffusionWork(mask, w, h, 32).workingPixels).not.toBe(diffusionWork(mask, w, h, 96).workingPixels);
+      expect(await sampled()).toBe(diffusionWork(mask, w, h, 32).workingPixels);
+      expect(await sampled(96)).toBe(diffusionWork(mask, w, h, 96).workingPixels);
+    } finally {
+      await model.close();
+    }
+  });
+});
+

@@ -12,6 +12,7 @@
 import type { InpaintParams } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import type { MaskBounds } from '../../shared/mask-ops';
+import { resolveWorkingEdge } from '../../shared/manifest';
 import type { RawImage } from '../imaging/io';
 import type { LoadedModel } from '../inference/models';
 import { runPatchMatchInWorker } from '../imaging/patchmatch/worker-client';
@@ -104,7 +105,6 @@ export async function guideRegion(stages: readonly DiffusionSampling[], eight: U
 export const DEFAULT_DIFFUSION_STEPS = 25;
 /** Share of the progress bar given to sampling; the rest is the detail pass. */
 const DIFFUSION_SHARE = 0.6;
-export const DEFAULT_MAX_WORKING_EDGE = 128;
 
 export async function* fillSamples(req: FillRequest): AsyncGenerator<RawImage> {
   const { params } = req;
@@ -129,7 +129,7 @@ export async function* fillSamples(req: FillRequest): AsyncGenerator<RawImage> {
       strength: params.strength,
       seed: params.seed,
       count: n,
-      maxWorkingEdge: req.maxWorkingEdge ?? DEFAULT_MAX_WORKING_EDGE,
+      maxWorkingEdge: resolveWorkingEdge(req.maxWorkingEdge, req.model.manifest),
       ...(req.signal ? { signal: req.signal } : {}),
       onStep: (step, total) => req.onProgress(diffusionShare * ((h + step / total) / holes.length)),
       ...(req.onPreview && h === 0 ? { onPreview: req.onPreview } : {}),

@@ -3,8 +3,8 @@ import type { AppInfo } from '../../shared/api';
 import { availableMethods, availableSamplers, defaultFillParams, maxSamples, restoreFillParams, toInpaintParams, updateFillParams } from './fillParams';
 
 const info: AppInfo = { version: '0', mode: 'browser', methods: ['patchmatch'], defaultMethod: 'patchmatch', models: [], defaultModel: null, canOpenDialog: false, maxSamples: 16 };
-const tiny = { id: 'tiny-inpaint', name: 'Tiny', kind: 'conditional-inpaint', resolution: 32, hasFp16: false, licence: 'x' } as const;
-const fmnist = { id: 'fmnist-ddpm', name: 'FMNIST', kind: 'unconditional', resolution: 28, hasFp16: false, licence: 'x' } as const;
+const tiny = { id: 'tiny-inpaint', name: 'Tiny', kind: 'conditional-inpaint', resolution: 32, workingEdge: 64, hasFp16: false, licence: 'x' } as const;
+const fmnist = { id: 'fmnist-ddpm', name: 'FMNIST', kind: 'unconditional', resolution: 28, workingEdge: 128, hasFp16: false, licence: 'x' } as const;
 const withModels: AppInfo = { ...info, methods: ['patchmatch', 'diffusion'], models: [tiny, fmnist], defaultModel: 'tiny-inpaint', defaultMethod: 'diffusion' };
 
 describe('fill parameters', () => {

@@ -59,7 +59,7 @@ export async function runModels(dataDir: string): Promise<void> {
   const catalog = new ModelCatalog(modelRoots(packageRoot(), dataDir));
   const { models, problems } = await catalog.list();
   if (!models.length) console.log('No diffusion models installed.');
-  for (const m of models) console.log(`${m.id}\t${m.kind}\t${m.resolution}px\t${m.name}\t(${m.licence})`);
+  for (const m of models) console.log(`${m.id}\t${m.kind}\ttrained at ${m.resolution}px, runs at ${m.workingEdge}px\t${m.name}\t(${m.licence})`);
   for (const p of problems) console.error(`problem: ${p}`);
   console.log(`Model folders: ${modelRoots(packageRoot(), dataDir).join(', ')}`);
 }
