@@ -77,7 +77,10 @@ def main() -> int:
         f"wall time on 2 shared CPU cores at nice 19; final loss (mean of the last 3 logged rows) "
         f"{tr['finalLoss']:.4f}",
         f"- Licence: {m['licence']}",
-        f"- ONNX: `{m['file']}` sha256 `{m['sha256']}`, opset 17, dynamic N/H/W",
+        f"- ONNX: `{m['file']}` sha256 `{m['sha256']}`, opset 17, dynamic N/H/W"
+        + (f"; half precision: `{m['fp16File']}` sha256 `{m['fp16Sha256']}` (training/export_fp16.py; inputs and "
+           "outputs stay float32; the studio uses it on GPU providers only, fp32 on the CPU)"
+           if m.get("fp16File") else ""),
         "", "## Data", "", DATA.get(cfg["dataset"], cfg["dataset"]).format(crop=cfg.get("crop_short_side"),
                                                                          size=cfg["image_size"]),
         "", "## Loss curve", "", *loss_table(run), "",
