@@ -4,16 +4,15 @@
  * square filled away by a 2-sample PatchMatch run. At 200 % the split pane
  * shows the original's true pixels left of the line and the sample's right
  * of it, and both side-by-side panes show their own sample's true pixels:
- * the pixels of the version that applying that sample makes.
+ * the pixels of the version that applying that sample makes. On a HiDPI
+ * screen (devicePixelRatio 2), "100 %" in the editor and in the compare view
+ * puts each photo pixel on exactly one device pixel.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStudio, type Studio } from './harness';
-import { drag, maskFilled, openPhotoInEditor, stageGeometry, toPage } from './stage';
+import type { Studio } from './harness';
+import { checkerboard, drag, maskFilled, openGeneratedPhoto, openPhotoInEditor, stageGeometry, toPage, type PhotoSession } from './stage';
 
 const W = 3000, H = 2000; // larger than the proxy, so the proxy is a downscale
 const SQUARE = { x: 1450, y: 950, width: 100, height: 100 }; // what the fill removes, at the photo's centre
@@ -25,8 +24,7 @@ const FILLED = { x: SQUARE.x - 30, y: SQUARE.y - 30, width: SQUARE.width + 60, h
 type Pixel = (ix: number, iy: number) => number;
 
 const inside = (r: typeof SQUARE, x: number, y: number): boolean => x >= r.x && y >= r.y && x < r.x + r.width && y < r.y + r.height;
-const original: Pixel = (x, y) =>
-  x >= SQUARE.x && y >= SQUARE.y && x < SQUARE.x + SQUARE.width && y < SQUARE.y + SQUARE.height ? 255 : (x + y) % 2 === 0 ? 0 : 255;
+const original: Pixel = (x, y) => (inside(SQUARE, x, y) ? 255 : checkerboard(x, y));
 
 /** A screenshot of a pane at its current view, with the transform it was drawn with. */
 interface PaneShot { readonly png: Buffer; readonly scale: number; readonly offsetX: number; readonly offsetY: number }
@@ -72,25 +70,50 @@ async function tilesIn(pane: Locator): Promise<number> {
   return (await tilesPerPicture(pane)).reduce((a, b) => a + b, 0);
 }
 
+/**
+ * A screenshot of `clip` (CSS pixels relative to `el`) at device resolution, read through the transform `el` was drawn with
+ * (its data-view-* attributes, in CSS pixels). For each device pixel whose image pixel `want` answers: does it show that image
+ * pixel's value, and does it differ from its right and lower neighbours? Only one photo pixel per device pixel passes both
+ * on the 1-px checkerboard: 2×2 blocks of a CSS-pixel "100 %" fail half of each, and the blurred proxy shows grey.
+ */
+async function devicePixelMatch(page: Page, el: Locator, clip: { x: number; y: number; width: number; height: number }, ratio: number,
+  want: (ix: number, iy: number, cssX: number) => number | null): Promise<{ exact: number; alternating: number; n: number }> {
+  const box = (await el.boundingBox())!;
+  const num = async (n: string): Promise<number> => Number(await el.getAttribute(n));
+  const scale = await num('data-view-scale'), offsetX = await num('data-view-offset-x'), offsetY = await num('data-view-offset-y');
+  const png = await page.screenshot({ clip: { x: box.x + clip.x, y: box.y + clip.y, width: clip.width, height: clip.height } });
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  expect([info.width, info.height]).toEqual([clip.width * ratio, clip.height * ratio]);
+  const at = (dx: number, dy: number): number => data[(dy * info.width + dx) * info.channels]!;
+  let exact = 0, alternating = 0, n = 0;
+  for (let dy = 0; dy < info.height - 1; dy++) {
+    for (let dx = 0; dx < info.width - 1; dx++) {
+      const cssX = clip.x + (dx + 0.5) / ratio, cssY = clip.y + (dy + 0.5) / ratio;
+      const ix = Math.floor((cssX - offsetX) / scale), iy = Math.floor((cssY - offsetY) / scale);
+      const v = want(ix, iy, cssX);
+      if (v === null || want(ix + 1, iy, cssX) === null || want(ix, iy + 1, cssX) === null) continue;
+      n++;
+      const here = at(dx, dy);
+      if (Math.abs(here - v) < 48) exact++;
+      if (Math.abs(at(dx + 1, dy) - here) > 200 && Math.abs(at(dx, dy + 1) - here) > 200) alternating++;
+    }
+  }
+  return { exact: n === 0 ? 0 : exact / n, alternating: n === 0 ? 0 : alternating / n, n };
+}
+
 describe.sequential('compare view at full resolution in browser mode', () => {
+  let session: PhotoSession;
   let studio: Studio;
   let page: Page;
-  let dir: string;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'inpaint-compare-detail-'));
-    const raw = Buffer.alloc(W * H);
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) raw[y * W + x] = original(x, y);
-    const photo = path.join(dir, 'checker-square.png');
-    writeFileSync(photo, await sharp(raw, { raw: { width: W, height: H, channels: 1 } }).toColourspace('srgb').png().toBuffer());
-    studio = await startStudio();
-    page = await openPhotoInEditor(studio, photo, errors);
+    session = await openGeneratedPhoto('checker-square.png', W, H, original);
+    ({ studio, page, errors } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await studio?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await session?.close();
   }, 60_000);
 
   it('at 200 % the split and side-by-side panes show the original’s and each sample’s full-resolution pixels', async () => {
@@ -182,5 +205,60 @@ describe.sequential('compare view at full resolution in browser mode', () => {
       expect(m.n).toBeGreaterThan(4000);
       expect(m.share, `side-by-side pane ${i + 1}`).toBeGreaterThan(0.98);
     }
+  }, 240_000);
+
+  it('on a HiDPI screen (devicePixelRatio 2) “100 %” draws one photo pixel per device pixel, in the editor and the compare view', async () => {
+    const RATIO = 2;
+    const hiErrors: string[] = [];
+    const hi = await openPhotoInEditor(studio, session.photo, hiErrors, { deviceScaleFactor: RATIO });
+    expect(await hi.evaluate('window.devicePixelRatio')).toBe(RATIO);
+    const outsideFill = (ix: number, iy: number): number | null => (inside(FILLED, ix, iy) ? null : original(ix, iy));
+    /** A 400×240 CSS-pixel window centred on `el`: 800×480 device pixels around the square, which sits at the photo's centre. */
+    const centreClip = async (el: Locator) => {
+      const box = (await el.boundingBox())!;
+      return { x: Math.round(box.width / 2 - 200), y: Math.round(box.height / 2 - 120), width: 400, height: 240 };
+    };
+
+    // The editor: Ctrl+1 is 100 %, a CSS scale of 1 / 2; the zoom readout says so.
+    const stage = hi.getByTestId('stage-container');
+    await hi.keyboard.press('Control+1');
+    await expect.poll(async () => Number(await stage.getAttribute('data-view-scale'))).toBeCloseTo(1 / RATIO, 9);
+    expect(await stage.locator('.stage-zoom').textContent()).toBe('100 %');
+    await expect.poll(async () => Number(await stage.getAttribute('data-full-res-tiles')), { timeout: 30_000 }).toBeGreaterThan(0);
+    const stageClip = await centreClip(stage);
+    await expect.poll(async () => (await devicePixelMatch(hi, stage, stageClip, RATIO, outsideFill)).exact, { timeout: 30_000 }).toBeGreaterThan(0.98);
+    const inEditor = await devicePixelMatch(hi, stage, stageClip, RATIO, outsideFill);
+    expect(inEditor.n).toBeGreaterThan(100_000);
+    expect(inEditor.alternating).toBeGreaterThan(0.98);
+
+    // One PatchMatch sample of the square, then the split comparison at 100 %.
+    await hi.keyboard.press('Control+0');
+    const g = await stageGeometry(hi);
+    await hi.keyboard.press('m');
+    await drag(hi, [toPage(g, SQUARE.x - 25, SQUARE.y - 25), toPage(g, SQUARE.x + SQUARE.width + 25, SQUARE.y + SQUARE.height + 25)]);
+    await expect.poll(() => maskFilled(hi)).toBeGreaterThan(0);
+    await hi.getByLabel('Method', { exact: true }).selectOption('patchmatch');
+    await hi.getByLabel('Samples', { exact: true }).fill('1');
+    await hi.getByRole('button', { name: 'Fill', exact: true }).click();
+    const gallery = hi.getByTestId('result-view');
+    await gallery.and(hi.locator('[data-finished="true"]')).or(hi.getByRole('alert')).first().waitFor({ timeout: 120_000 });
+    expect(await hi.getByRole('alert').allTextContents(), 'error banners during the run').toEqual([]);
+    await expect.poll(() => gallery.locator('[data-testid="gallery-tile"][data-state="done"]').count(), { timeout: 30_000 }).toBe(1);
+    await hi.getByTestId('gallery-tile').first().getByRole('button', { name: 'Compare' }).click();
+    const view = hi.getByTestId('compare-view');
+    await expect.poll(() => view.getAttribute('data-mode')).toBe('split');
+    const pane = hi.getByTestId('compare-pane').first();
+    await view.getByRole('button', { name: '100 %', exact: true }).click();
+    await expect.poll(async () => (await tilesPerPicture(pane)).every((n) => n > 0), { timeout: 30_000 }).toBe(true);
+    // Left of the split line the original, right of it the sample: the same checkerboard outside the fill.
+    const lineX = (await pane.boundingBox())!.width / 2;
+    const paneClip = await centreClip(pane);
+    const beside = (ix: number, iy: number, cssX: number): number | null => (Math.abs(cssX - lineX) < 3 ? null : outsideFill(ix, iy));
+    await expect.poll(async () => (await devicePixelMatch(hi, pane, paneClip, RATIO, beside)).exact, { timeout: 30_000 }).toBeGreaterThan(0.98);
+    const inCompare = await devicePixelMatch(hi, pane, paneClip, RATIO, beside);
+    expect(inCompare.n).toBeGreaterThan(100_000);
+    expect(inCompare.alternating).toBeGreaterThan(0.98);
+    expect(Number(await pane.getAttribute('data-view-scale'))).toBeCloseTo(1 / RATIO, 9);
+    expect(hiErrors).toEqual([]);
   }, 240_000);
 });

@@ -5,10 +5,7 @@
  * the grow preview computed by the Web Worker is byte-identical to the
  * main-thread function.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +14,7 @@ import { edgePreviewRgba, sampleMaskToGrid } from '../../src/renderer/mask/edgeP
 import { maskFromPixels } from '../../src/renderer/mask/maskActions';
 import { overlayGridFor } from '../../src/renderer/mask/overlay';
 import { imageSize } from '../../src/renderer/geometry/coords';
-import { startStudio, type Studio } from './harness';
-import { openPhotoInEditor, stageGeometry, toImage, toPage, type StageGeometry } from './stage';
+import { checkerboard, openGeneratedPhoto, stageGeometry, toImage, toPage, type PhotoSession, type StageGeometry } from './stage';
 
 const W = 3000, H = 2000; // larger than the 2560-px proxy, so the proxy is a downscale
 
@@ -41,7 +37,7 @@ async function checkerMatch(page: Page): Promise<number> {
       const ix = Math.floor(img.x), iy = Math.floor(img.y);
       // Only samples well inside an image pixel (its 2×2 screen block at 200 %).
       if (Math.abs(img.x - ix - 0.5) > 0.26 || Math.abs(img.y - iy - 0.5) > 0.26) continue;
-      const want = (ix + iy) % 2 === 0 ? 0 : 255;
+      const want = checkerboard(ix, iy);
       n++;
       if (Math.abs(px(sx, sy) - want) < 48) good++;
     }
@@ -59,24 +55,17 @@ async function rawMask(page: Page): Promise<Uint8Array> {
 }
 
 describe.sequential('editor detail in browser mode', () => {
-  let studio: Studio;
+  let session: PhotoSession;
   let page: Page;
-  let dir: string;
-  const errors: string[] = [];
+  let errors: string[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'inpaint-detail-'));
-    const raw = Buffer.alloc(W * H);
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) raw[y * W + x] = (x + y) % 2 === 0 ? 0 : 255;
-    const photo = path.join(dir, 'checker.png');
-    writeFileSync(photo, await sharp(raw, { raw: { width: W, height: H, channels: 1 } }).toColourspace('srgb').png().toBuffer());
-    studio = await startStudio();
-    page = await openPhotoInEditor(studio, photo, errors);
+    session = await openGeneratedPhoto('checker.png', W, H, checkerboard);
+    ({ page, errors } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await studio?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await session?.close();
   }, 60_000);
 
   it('at 200 % the stage shows the full-resolution checkerboard the proxy cannot', async () => {

@@ -25,7 +25,8 @@ export interface Studio {
   readonly dataDir: string;
   readonly browser: Browser;
   output(): string;
-  newPage(): Promise<Page>;
+  /** A page in a fresh browser context (1400×900 CSS pixels); `deviceScaleFactor` 2 stands in for a HiDPI screen. */
+  newPage(options?: PageOptions): Promise<Page>;
   /** Calls the API from Node with the launch token (for checks independent of the UI). */
   call<M extends Method>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>>;
   close(): Promise<void>;
@@ -62,6 +63,8 @@ async function stopServer(server: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+export interface PageOptions { readonly deviceScaleFactor?: number }
+
 export async function startStudio(options: { readonly serverArgs?: readonly string[] } = {}): Promise<Studio> {
   const serverBundle = path.join(REPO_ROOT, 'dist', 'main', 'server.cjs');
   if (!existsSync(serverBundle)) throw new Error(`${serverBundle} is missing: run the build first (npm test builds before testing)`);
@@ -92,8 +95,8 @@ export async function startStudio(options: { readonly serverArgs?: readonly stri
       dataDir,
       browser: b,
       output: () => log,
-      async newPage() {
-        const context = await b.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+      async newPage(pageOptions = {}) {
+        const context = await b.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, ...pageOptions });
         contexts.push(context);
         return context.newPage();
       },

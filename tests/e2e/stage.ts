@@ -1,7 +1,13 @@
-/** Helpers for driving the mask stage: geometry from its data attributes, gestures in image pixels, the mask read back as a PNG download. */
-import { readFile } from 'node:fs/promises';
+/**
+ * Helpers for driving the mask stage: geometry from its data attributes, gestures in image pixels, the mask read back as a PNG
+ * download, and a studio opened on a generated photo.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
+import { startStudio, type PageOptions, type Studio } from './harness';
 
 export interface StageGeometry {
   readonly box: { x: number; y: number; width: number; height: number };
@@ -83,12 +89,55 @@ export async function drag(page: Page, path: readonly { x: number; y: number }[]
 }
 
 /** A page with `photo` opened in the editor; console errors and page errors are collected into `errors`. */
-export async function openPhotoInEditor(studio: { url: string; newPage(): Promise<Page> }, photo: string, errors: string[]): Promise<Page> {
-  const page = await studio.newPage();
+export async function openPhotoInEditor(
+  studio: { url: string; newPage(options?: PageOptions): Promise<Page> }, photo: string, errors: string[], pageOptions: PageOptions = {},
+): Promise<Page> {
+  const page = await studio.newPage(pageOptions);
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(studio.url);
   await page.locator('input[aria-label="Photo file"]').setInputFiles(photo);
   await waitReady(page);
   return page;
+}
+
+/** The 1-px checkerboard: black where x + y is even. The display proxy (a downscale) blurs it to grey. */
+export const checkerboard = (x: number, y: number): number => ((x + y) % 2 === 0 ? 0 : 255);
+
+/** The studio with a generated greyscale photo open in the editor, and what to clean up. */
+export interface PhotoSession {
+  readonly studio: Studio;
+  readonly page: Page;
+  /** The photo's file, to open again in another page. */
+  readonly photo: string;
+  /** Console and page errors of `page`. */
+  readonly errors: string[];
+  close(): Promise<void>;
+}
+
+/** Starts the studio and opens a `width`×`height` greyscale PNG whose pixel (x, y) is `grey(x, y)`, written to a temporary folder. */
+export async function openGeneratedPhoto(name: string, width: number, height: number, grey: (x: number, y: number) => number): Promise<PhotoSession> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'inpaint-photo-'));
+  let studio: Studio | null = null;
+  try {
+    const raw = Buffer.alloc(width * height);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw[y * width + x] = grey(x, y);
+    const photo = path.join(dir, name);
+    await writeFile(photo, await sharp(raw, { raw: { width, height, channels: 1 } }).toColourspace('srgb').png().toBuffer());
+    studio = await startStudio();
+    const errors: string[] = [];
+    const page = await openPhotoInEditor(studio, photo, errors);
+    const started = studio;
+    return {
+      studio: started, page, photo, errors,
+      async close() {
+        await started.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await studio?.close();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
 }

@@ -10,9 +10,10 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type PointerEvent as ReactPointerEvent } from 'react';
 import type { SampleSummary } from '../../shared/api';
 import {
-  fitView, imageSize as toImageSize, panBy, screenPoint, screenPx, wheelZoomFactor, zoomAt, type ImageSize, type ScreenSize, type ViewTransform,
+  actualPixelsView, fitView, imageSize as toImageSize, panBy, screenPoint, screenPx, wheelZoomFactor, zoomAt, type ImageSize, type ScreenSize, type ViewTransform,
 } from '../geometry/coords';
 import { changeHeatmap, excludedArea, proxyMargin, type ChangeReport } from '../gallery/heatmap';
+import { useDevicePixelRatio } from '../hooks/useDevicePixelRatio';
 import { useElementSize } from '../hooks/useElementSize';
 import { loadImage } from '../hooks/useDiversity';
 import { sampleTileSource, useFullResTiles, versionTileSource, type FullResTile, type TileSource } from '../hooks/useFullResTiles';
@@ -90,17 +91,18 @@ interface PictureProps {
   readonly view: ViewTransform;
   readonly image: ImageSize;
   readonly pane: ScreenSize;
+  /** Device pixels per CSS pixel. */
+  readonly pixelRatio: number;
   readonly dim?: boolean;
   readonly onTileError: (err: unknown) => void;
 }
 
 /** A picture in a pane: the display proxy, and its full-resolution tiles over it once the view enlarges the proxy. */
 function Picture(p: PictureProps) {
-  const tiles = useFullResTiles(p.tiles, p.image, p.view, p.pane, p.onTileError);
+  const tiles = useFullResTiles(p.tiles, p.image, p.view, p.pane, p.pixelRatio, p.onTileError);
   const style = imageStyle(p.view, p.image.width, p.image.height);
-  const ratio = window.devicePixelRatio || 1;
   // One image pixel per device pixel or larger: crisp squares, as in the editor.
-  const rendering = p.view.scale * ratio >= 1 ? 'pixelated' : 'auto';
+  const rendering = p.view.scale * p.pixelRatio >= 1 ? 'pixelated' : 'auto';
   const dim = p.dim ? ' dim' : '';
   return (
     <>
@@ -170,6 +172,7 @@ export function CompareView(p: Props) {
   const fitted = useMemo(() => fitView(toImageSize(W, H), paneSize, 12), [W, H, paneSize]);
   const [manual, setManual] = useState<ViewTransform | null>(null);
   const view = manual ?? fitted;
+  const pixelRatio = useDevicePixelRatio();
   const [split, setSplit] = useState(50);
   const byId = new Map(p.samples.map((s) => [s.id, s]));
   const a = byId.get(request.a);
@@ -194,7 +197,7 @@ export function CompareView(p: Props) {
 
   if (!a) return null;
   const style = imageStyle(view, W, H);
-  const picture = { view, image, pane: paneSize, onTileError };
+  const picture = { view, image, pane: paneSize, pixelRatio, onTileError };
   const sampleName = (s: SampleSummary): string => `Sample ${s.index + 1} (seed ${s.seed})`;
   const setMode = (mode: 'split' | 'heatmap' | 'side'): void => {
     if (mode === 'side') {
@@ -229,7 +232,8 @@ export function CompareView(p: Props) {
           )}
           <span className="segmented">
             <button type="button" onClick={() => setManual(null)}>Fit</button>
-            <button type="button" onClick={() => setManual(zoomAt(view, screenPoint(paneSize.width / 2, paneSize.height / 2), 1 / view.scale))}>100 %</button>
+            <button type="button" title="One image pixel per screen pixel"
+              onClick={() => setManual(actualPixelsView(view, screenPoint(paneSize.width / 2, paneSize.height / 2), pixelRatio))}>100 %</button>
           </span>
           <button type="button" onClick={p.onClose} aria-label="Close comparison">Close</button>
         </header>

@@ -5,13 +5,14 @@
  * effects are drawn live (brush segments on the overlay canvas, outlines for
  * the lasso and rectangle) and finished edits go to the editor.
  */
-import type Konva from 'konva';
+import Konva from 'konva';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type Ref } from 'react';
 import { Circle, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
 import {
-  imageLengthToScreen, imagePoint, imagePx, imageRectOnScreen, imageToScreen, screenLengthToImage, screenPoint, screenPx, screenToImage,
+  imageLengthToScreen, imagePoint, imagePx, imageRectOnScreen, imageToScreen, screenLengthToImage, screenPoint, screenPx, screenToImage, zoomPercent,
   type ImagePoint, type ImagePx, type ImageSize,
 } from '../geometry/coords';
+import { useDevicePixelRatio } from '../hooks/useDevicePixelRatio';
 import { useElementSize } from '../hooks/useElementSize';
 import { useFullResTiles, versionTileSource } from '../hooks/useFullResTiles';
 import { useHeldKeys } from '../hooks/useHeldKeys';
@@ -70,16 +71,26 @@ export function MaskStage(props: MaskStageProps) {
   const loaded = useHtmlImage(props.imageUrl, props.onImageError);
   const photo = loaded.element;
   const editable = props.editable ?? true;
-  const viewport = useViewport(containerRef, imageSize, viewportSize);
+  const pixelRatio = useDevicePixelRatio();
+  const viewport = useViewport(containerRef, imageSize, viewportSize, pixelRatio);
   const { view } = viewport;
   const held = useHeldKeys();
   const rect = imageRectOnScreen(view, imageSize);
   const api = useApi();
   const fullResVersionId = loaded.ready ? props.fullResVersionId ?? null : null;
   const fullResSource = useMemo(() => (fullResVersionId === null ? null : versionTileSource(api, fullResVersionId)), [api, fullResVersionId]);
-  const fullRes = useFullResTiles(fullResSource, imageSize, view, viewportSize,
+  const fullRes = useFullResTiles(fullResSource, imageSize, view, viewportSize, pixelRatio,
     (err) => props.onImageError(`Full-resolution detail could not be loaded: ${err instanceof Error ? err.message : String(err)}`));
-  const pixelRatio = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+
+  // Konva sizes a layer's canvas by the ratio it was created with: keep every layer, and those mounted later, at the device's.
+  const stageNode = useRef<Konva.Stage>(null);
+  useLayoutEffect(() => {
+    Konva.pixelRatio = pixelRatio;
+    const stage = stageNode.current;
+    if (!stage) return;
+    for (const layer of stage.getLayers()) if (layer.getCanvas().getPixelRatio() !== pixelRatio) layer.getCanvas().setPixelRatio(pixelRatio);
+    stage.batchDraw();
+  }, [pixelRatio]);
 
   const overlayNode = useRef<Konva.Image>(null);
   const cursorNode = useRef<Konva.Circle>(null);
@@ -224,7 +235,7 @@ export function MaskStage(props: MaskStageProps) {
       onContextMenu={(e) => { if (runner.busy()) e.preventDefault(); }}
     >
       {viewportSize.width > 0 && viewportSize.height > 0 && (
-        <Stage width={viewportSize.width} height={viewportSize.height} listening={false}>
+        <Stage ref={stageNode} width={viewportSize.width} height={viewportSize.height} listening={false}>
           <Layer listening={false}>
             {photo && <KonvaImage image={photo} x={rect.x} y={rect.y} width={rect.width} height={rect.height} />}
           </Layer>
@@ -266,7 +277,7 @@ export function MaskStage(props: MaskStageProps) {
       {!photo && <p className="stage-loading">Loading photo…</p>}
       {!editable && <p className="stage-badge">Showing a fill result: the mask is hidden</p>}
       {editable && held.original && <p className="stage-badge">Original (release O to see the mask)</p>}
-      <p className="stage-zoom small" aria-live="off">{Math.round(view.scale * 100)} %</p>
+      <p className="stage-zoom small" aria-live="off">{Math.round(zoomPercent(view, pixelRatio))} %</p>
     </div>
   );
 }

@@ -95,9 +95,26 @@ export function panBy(view: ViewTransform, dx: ScreenPx, dy: ScreenPx): ViewTran
   return { ...view, offsetX: screenPx(view.offsetX + dx), offsetY: screenPx(view.offsetY + dy) };
 }
 
-/** "100 %": one image pixel per device pixel, keeping the image point under `anchor` in place. */
+/** Device pixels per CSS pixel, guarded against nonsense (a zero or absurdly small `devicePixelRatio`). */
+function devicePixels(pixelRatio: number): number {
+  return Math.max(0.25, pixelRatio);
+}
+
+/**
+ * "100 %": one image pixel per *device* pixel (CSS scale 1 / pixelRatio, so
+ * 0.5 on a HiDPI screen), keeping the image point under `anchor` in place to
+ * within half a device pixel: the offsets land on the device-pixel grid, so
+ * image pixels line up with device pixels instead of straddling them.
+ */
 export function actualPixelsView(view: ViewTransform, anchor: ScreenPoint, pixelRatio: number): ViewTransform {
-  return zoomAt(view, anchor, 1 / Math.max(0.25, pixelRatio) / view.scale);
+  const r = devicePixels(pixelRatio);
+  const z = zoomAt(view, anchor, 1 / r / view.scale);
+  return { ...z, offsetX: screenPx(Math.round(z.offsetX * r) / r), offsetY: screenPx(Math.round(z.offsetY * r) / r) };
+}
+
+/** The zoom a photographer reads: device pixels per image pixel, in percent (100 % is `actualPixelsView`). */
+export function zoomPercent(view: ViewTransform, pixelRatio: number): number {
+  return view.scale * devicePixels(pixelRatio) * 100;
 }
 
 /** Wheel delta -> zoom factor: smooth for trackpads, one notch ≈ ×1.2 for mouse wheels. */

@@ -9,7 +9,7 @@ import { screenPoint, screenToImage, type ImageSize, type ScreenSize, type ViewT
 
 /** Edge of one full-resolution tile, image pixels (one `versions.region` request). */
 export const FULL_RES_TILE = 512;
-/** At most this many tiles are wanted at once (a 1400×900 stage at 100 % needs ~8). */
+/** At most this many tiles are wanted at once (a 1400×900 stage at 100 % needs up to 12, or 35 on a screen with devicePixelRatio 2). */
 export const MAX_WANTED_TILES = 40;
 
 export interface TileRect { readonly key: string; readonly tx: number; readonly ty: number; readonly x: number; readonly y: number; readonly width: number; readonly height: number }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actualPixelsView, MAX_ZOOM, panBy, screenPoint, screenPx, screenToImage, wheelZoomFactor, zoomAt, type ViewTransform } from './coords';
+import { actualPixelsView, MAX_ZOOM, panBy, screenPoint, screenPx, screenToImage, wheelZoomFactor, zoomAt, zoomPercent, type ViewTransform } from './coords';
 
 const view: ViewTransform = { scale: 0.2, offsetX: screenPx(30), offsetY: screenPx(-12) };
 
@@ -34,6 +34,23 @@ describe('zoom and pan', () => {
     expect(one.scale).toBeCloseTo(1, 12);
     expect(screenToImage(one, anchor).x).toBeCloseTo(at.x, 9);
     expect(actualPixelsView(view, anchor, 2).scale).toBeCloseTo(0.5, 12);
+  });
+
+  it('100 % on a HiDPI screen puts each image pixel on one device pixel, on the device-pixel grid', () => {
+    const anchor = screenPoint(333, 251);
+    const at = screenToImage(view, anchor);
+    for (const ratio of [1, 1.25, 1.5, 2, 3]) {
+      const v = actualPixelsView(view, anchor, ratio);
+      expect(v.scale * ratio).toBeCloseTo(1, 12);
+      // Image pixel edges land on whole device pixels: offset · ratio is an integer.
+      for (const o of [v.offsetX, v.offsetY]) expect(Math.abs(o * ratio - Math.round(o * ratio))).toBeLessThan(1e-9);
+      // The anchor keeps its image point to within half a device pixel (in image pixels at 1:1).
+      const p = screenToImage(v, anchor);
+      expect(Math.abs(p.x - at.x)).toBeLessThanOrEqual(0.5 + 1e-9);
+      expect(Math.abs(p.y - at.y)).toBeLessThanOrEqual(0.5 + 1e-9);
+      expect(zoomPercent(v, ratio)).toBeCloseTo(100, 9);
+    }
+    expect(zoomPercent({ ...view, scale: 1 }, 2)).toBeCloseTo(200, 12);
   });
 
   it('wheel notches zoom by a fixed ratio either way', () => {

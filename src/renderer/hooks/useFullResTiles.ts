@@ -37,10 +37,16 @@ const IN_FLIGHT = 3;
 const KEEP_TILES = 64;
 const SETTLE_MS = 60;
 
-export function useFullResTiles(source: TileSource | null, image: ImageSize, view: ViewTransform, viewport: ScreenSize, onError: (err: unknown) => void): readonly FullResTile[] {
-  const ratio = typeof window === 'undefined' ? 1 : window.devicePixelRatio || 1;
+/**
+ * `pixelRatio` (device pixels per CSS pixel) decides when the proxy runs out:
+ * at "100 %" on a HiDPI screen the CSS scale is below 1 but every device
+ * pixel shows its own image pixel, which only the full-resolution tiles hold.
+ */
+export function useFullResTiles(
+  source: TileSource | null, image: ImageSize, view: ViewTransform, viewport: ScreenSize, pixelRatio: number, onError: (err: unknown) => void,
+): readonly FullResTile[] {
   const key = source?.key ?? null;
-  const active = key !== null && viewport.width > 0 && needsFullResolution(view, ratio, proxyScale(image, PROXY_MAX_EDGE));
+  const active = key !== null && viewport.width > 0 && needsFullResolution(view, pixelRatio, proxyScale(image, PROXY_MAX_EDGE));
   const visible = useMemo(() => (active ? visibleTiles(view, viewport, image) : []), [active, view, viewport, image]);
   const cache = useRef(new Map<string, FullResTile>());
   const cacheKey = useRef<string | null>(null);

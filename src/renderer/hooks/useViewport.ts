@@ -22,12 +22,15 @@ export interface Viewport {
   readonly panning: boolean;
 }
 
-export function useViewport(container: RefObject<HTMLElement | null>, image: ImageSize, viewport: ScreenSize): Viewport {
+/** `pixelRatio`: device pixels per CSS pixel (hooks/useDevicePixelRatio), which "100 %" is measured in. */
+export function useViewport(container: RefObject<HTMLElement | null>, image: ImageSize, viewport: ScreenSize, pixelRatio: number): Viewport {
   const fitted = useMemo(() => fitView(image, viewport, PADDING), [image, viewport]);
   const [manual, setManual] = useState<ViewTransform | null>(null);
   const view = manual ?? fitted;
   const latest = useRef(view);
   latest.current = view;
+  const ratio = useRef(pixelRatio);
+  ratio.current = pixelRatio;
   const pan = useRef<{ x: number; y: number } | null>(null);
   const [panning, setPanning] = useState(false);
 
@@ -48,7 +51,7 @@ export function useViewport(container: RefObject<HTMLElement | null>, image: Ima
   const actualPixels = useCallback((anchor?: ScreenPoint) => {
     const el = container.current;
     const centre = anchor ?? screenPoint((el?.clientWidth ?? 0) / 2, (el?.clientHeight ?? 0) / 2);
-    setManual(actualPixelsView(latest.current, centre, Math.min(2, window.devicePixelRatio || 1)));
+    setManual(actualPixelsView(latest.current, centre, ratio.current));
   }, [container]);
   const panStart = useCallback((x: number, y: number) => {
     pan.current = { x, y };
