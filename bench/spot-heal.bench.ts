@@ -1,6 +1,6 @@
 /**
  * One-click spot heal on a 24-MP JPEG, as the editor drives it: the disc
- * mask encoded as a full-size PNG (as the renderer does), `jobs.inpaint`
+ * mask encoded as the PNG of its bounding box (as the renderer does), `jobs.inpaint`
  * (one PatchMatch sample), `versions.apply`, then the new version's display
  * proxy (what the editor loads next). Several heals in a row, each on the
  * version the previous one made. The reference, measured in the same run, is
@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { StudioService } from '../src/main/service';
 import { decodeImage } from '../src/main/imaging/io';
 import { runInpaint } from '../src/main/pipeline/inpaint';
-import { encodeMaskPng } from '../src/renderer/mask/maskPng';
+import { encodeMaskRegion } from '../src/renderer/mask/maskPng';
 import { spotMask, spotParams } from '../src/renderer/tools/spot-heal/spotMask';
 import { readRow } from '../src/renderer/mask/tiledMask';
 import { photoLikeImage } from './lib/photoLikeImage';
@@ -38,9 +38,9 @@ async function main(): Promise<void> {
     const rows: { encodeMs: number; fillMs: number; applyMs: number; proxyMs: number; totalMs: number }[] = [];
     for (const spot of spots) {
       const t0 = performance.now();
-      const png = await encodeMaskPng(spotMask(W, H, spot)!);
+      const mask = await encodeMaskRegion(spotMask(W, H, spot)!);
       const t1 = performance.now();
-      const job = await service.call('jobs.inpaint', { projectId, versionId, mask: png, params });
+      const job = await service.call('jobs.inpaint', { projectId, versionId, mask, params, purpose: 'spot-heal' });
       await service.waitForJob(job.jobId);
       const t2 = performance.now();
       const applied = await service.call('versions.apply', { runId: job.runId, sampleIndex: 0 });

@@ -5,8 +5,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { StudioService } from './service';
 import { decodeImage } from './imaging/io';
+import { decodeMask } from './pipeline/mask-input';
+import { runInpaint } from './pipeline/inpaint';
 import { handmadeTiff, noise } from '../../tests/helpers/handmade-images';
-import type { StudioEvent } from '../shared/api';
+import type { MaskRegion, StudioEvent } from '../shared/api';
+import { maskBounds } from '../shared/mask-ops';
 
 const W = 160, H = 120;
 let dir: string;
@@ -24,7 +27,7 @@ function texture(w: number, h: number): Buffer {
   return raw;
 }
 
-async function pngOf(raw: Buffer, w: number, h: number, channels: 1 | 3 = 3): Promise<Uint8Array> {
+async function pngOf(raw: Buffer, w: number, h: number, channels: 1 | 3 = 3): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await sharp(raw, { raw: { width: w, height: h, channels } }).png().toBuffer());
 }
 
@@ -32,6 +35,13 @@ function boxMask(w: number, h: number, x0: number, y0: number, x1: number, y1: n
   const m = Buffer.alloc(w * h);
   for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * w + x] = 255;
   return m;
+}
+
+/** A mask as the renderer sends it: the PNG of its bounding box (the whole frame for an empty mask) and where the box lies. */
+async function regionOf(raw: Buffer, w: number, h: number): Promise<MaskRegion> {
+  const box = maskBounds(raw, w, h) ?? { x: 0, y: 0, width: w, height: h };
+  const png = await sharp(raw, { raw: { width: w, height: h, channels: 1 } }).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).png().toBuffer();
+  return { png: new Uint8Array(png), ...box };
 }
 
 function countFiles(root: string): number {
@@ -71,7 +81,7 @@ describe('first loop: import, fill, apply, export', () => {
     const maskRaw = boxMask(W, H, 60, 40, 90, 70);
     for (const feather of [0, 4]) {
       const job = await service.call('jobs.inpaint', {
-        projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await pngOf(maskRaw, W, H, 1),
+        projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await regionOf(maskRaw, W, H),
         params: { method: 'patchmatch', samples: 2, seed: 7, feather },
       });
       const finished = waitFinished(service, job.jobId);
@@ -104,7 +114,7 @@ describe('first loop: import, fill, apply, export', () => {
     expect(detail.image.bitDepth).toBe(16);
     const maskRaw = boxMask(w, h, 30, 20, 50, 40);
     const job = await service.call('jobs.inpaint', {
-      projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await pngOf(maskRaw, w, h, 1),
+      projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await regionOf(maskRaw, w, h),
       params: { method: 'patchmatch', samples: 1, seed: 1 },
     });
     await service.waitForJob(job.jobId);
@@ -136,7 +146,7 @@ describe('first loop: import, fill, apply, export', () => {
     // two 8x8 holes far enough apart to be diffused as two crops: 34x34 -> 32x32 and 40x40 working pixels
     const m = boxMask(W, H, 10, 10, 18, 18);
     for (let y = 90; y < 98; y++) for (let x = 130; x < 138; x++) m[y * W + x] = 255;
-    const mask = await pngOf(m, W, H, 1);
+    const mask = await regionOf(m, W, H);
     const params = { method: 'diffusion' as const, model: 'tiny-inpaint', samples: 1, steps: 3, seed: 1 };
     expect((await service.call('jobs.estimate', { projectId: detail.project.id, mask, params })).basis).toBe('default');
     for (let k = 0; k < 2; k++) {
@@ -161,7 +171,7 @@ describe('history: revert, mask drafts, exclusion', () => {
     const source = texture(w, h);
     const detail = await service.call('images.import', { fileName: 'rev.png', bytes: await pngOf(source, w, h) });
     const original = detail.project.headVersionId;
-    const job = await service.call('jobs.inpaint', { projectId: detail.project.id, versionId: original, mask: await pngOf(boxMask(w, h, 20, 10, 40, 30), w, h, 1), params: { method: 'patchmatch' } });
+    const job = await service.call('jobs.inpaint', { projectId: detail.project.id, versionId: original, mask: await regionOf(boxMask(w, h, 20, 10, 40, 30), w, h), params: { method: 'patchmatch' } });
     await service.waitForJob(job.jobId);
     const applied = await service.call('versions.apply', { runId: job.runId, sampleIndex: 0 });
     const reverted = await service.call('versions.revert', { versionId: original });
@@ -179,7 +189,7 @@ describe('history: revert, mask drafts, exclusion', () => {
     let versionId = detail.project.headVersionId;
     const boxes = [[5, 5, 20, 18], [30, 10, 50, 30], [12, 8, 40, 25]] as const;
     for (const [x0, y0, x1, y1] of boxes) {
-      const job = await service.call('jobs.inpaint', { projectId, versionId, mask: await pngOf(boxMask(w, h, x0, y0, x1, y1), w, h, 1), params: { method: 'patchmatch', seed: x0 } });
+      const job = await service.call('jobs.inpaint', { projectId, versionId, mask: await regionOf(boxMask(w, h, x0, y0, x1, y1), w, h), params: { method: 'patchmatch', seed: x0 } });
       await service.waitForJob(job.jobId);
       versionId = (await service.call('versions.apply', { runId: job.runId, sampleIndex: 0 })).project.headVersionId;
       await service.readFile({ kind: 'version-proxy', id: versionId }); // the editor shows each new head
@@ -247,7 +257,7 @@ describe('history: revert, mask drafts, exclusion', () => {
     const detail = await service.call('images.import', { fileName: 'excl.png', bytes: await pngOf(raw, w, h) });
     const job = await service.call('jobs.inpaint', {
       projectId: detail.project.id, versionId: detail.project.headVersionId,
-      mask: await pngOf(boxMask(w, h, 72, 20, 88, 40), w, h, 1), exclusion: await pngOf(boxMask(w, h, 58, 0, 72, h), w, h, 1),
+      mask: await regionOf(boxMask(w, h, 72, 20, 88, 40), w, h), exclusion: await regionOf(boxMask(w, h, 58, 0, 72, h), w, h),
       params: { method: 'patchmatch', seed: 3 },
     });
     await service.waitForJob(job.jobId);
@@ -281,11 +291,31 @@ describe('bad input gets a clear error and writes nothing', () => {
     await expect(service.handle('images.import', { fileName: '../../etc/passwd', bytes: new Uint8Array([1]) })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 
     const base = { projectId: good.project.id, versionId: good.project.headVersionId, params: { method: 'patchmatch' as const } };
-    await expect(service.call('jobs.inpaint', { ...base, mask: await pngOf(Buffer.alloc(50 * 48), 50, 48, 1) })).rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH' });
-    await expect(service.call('jobs.inpaint', { ...base, mask: await pngOf(Buffer.alloc(64 * 48), 64, 48, 1) })).rejects.toMatchObject({ code: 'MASK_EMPTY' });
-    await expect(service.call('jobs.inpaint', { ...base, mask: await pngOf(Buffer.alloc(64 * 48, 255), 64, 48, 1) })).rejects.toMatchObject({ code: 'MASK_FULL' });
-    await expect(service.call('jobs.inpaint', { ...base, mask: new TextEncoder().encode('not a png') })).rejects.toMatchObject({ code: 'BAD_MASK' });
-    await expect(service.handle('jobs.inpaint', { ...base, mask: new Uint8Array([1]), params: { samples: 99 } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const white = (w: number, h: number) => pngOf(Buffer.alloc(w * h, 255), w, h, 1);
+    const region = async (x: number, y: number, w: number, h: number, png?: Uint8Array) => ({ png: png ?? await white(w, h), x, y, width: w, height: h });
+    // The box must lie inside the 64×48 photo, and the PNG must be the size the box claims.
+    for (const mask of [await region(20, 0, 50, 48), await region(0, 40, 10, 10), await region(63, 47, 2, 1)]) {
+      await expect(service.call('jobs.inpaint', { ...base, mask })).rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/reaches outside the 64×48 photo/) });
+    }
+    await expect(service.call('jobs.inpaint', { ...base, mask: await region(5, 5, 12, 10, await white(10, 10)) }))
+      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/PNG is 10×10 but its box says 12×10/) });
+    await expect(service.call('jobs.inpaint', { ...base, mask: await region(5, 5, 4, 4), exclusion: await region(60, 0, 8, 8) }))
+      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/exclusion mask's box/) });
+    // A box with nothing > 127 in it is an empty mask; a box covering the whole photo in white leaves nothing to sample.
+    await expect(service.call('jobs.inpaint', { ...base, mask: await region(5, 5, 10, 10, await pngOf(Buffer.alloc(100, 127), 10, 10, 1)) }))
+      .rejects.toMatchObject({ code: 'MASK_EMPTY', message: expect.stringMatching(/mask is empty/) });
+    await expect(service.call('jobs.estimate', { projectId: base.projectId, params: base.params, mask: await region(5, 5, 10, 10, await pngOf(Buffer.alloc(100), 10, 10, 1)) }))
+      .rejects.toMatchObject({ code: 'MASK_EMPTY' });
+    await expect(service.call('jobs.estimate', { projectId: base.projectId, params: base.params, mask: await region(60, 0, 8, 8) }))
+      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH' });
+    await expect(service.call('jobs.inpaint', { ...base, mask: await region(0, 0, 64, 48) })).rejects.toMatchObject({ code: 'MASK_FULL' });
+    await expect(service.call('jobs.inpaint', { ...base, mask: await region(1, 1, 4, 4, new TextEncoder().encode('not a png')) })).rejects.toMatchObject({ code: 'BAD_MASK' });
+    // The contract itself: a bare PNG (the old whole-frame form), negative or empty boxes, an unknown purpose.
+    for (const mask of [await white(64, 48), { ...(await region(0, 0, 4, 4)), x: -1 }, { ...(await region(0, 0, 4, 4)), width: 0 }, { x: 0, y: 0, width: 4, height: 4, png: new Uint8Array(0) }]) {
+      await expect(service.handle('jobs.inpaint', { ...base, mask })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^jobs\.inpaint: mask/) });
+    }
+    await expect(service.handle('jobs.inpaint', { ...base, mask: await region(1, 1, 4, 4), purpose: 'retouch' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(service.handle('jobs.inpaint', { ...base, mask: await region(1, 1, 4, 4), params: { samples: 99 } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await expect(service.handle('no.such.method', {})).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 
     expect(countFiles(path.join(dir, 'store'))).toBe(storeFiles);
@@ -297,7 +327,7 @@ describe('bad input gets a clear error and writes nothing', () => {
     const w = 1200, h = 900;
     const detail = await service.call('images.import', { fileName: 'big.png', bytes: await pngOf(texture(w, h), w, h) });
     const job = await service.call('jobs.inpaint', {
-      projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await pngOf(boxMask(w, h, 200, 200, 700, 600), w, h, 1),
+      projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await regionOf(boxMask(w, h, 200, 200, 700, 600), w, h),
       params: { method: 'patchmatch', samples: 4 },
     });
     const finished = waitFinished(service, job.jobId);
@@ -306,5 +336,74 @@ describe('bad input gets a clear error and writes nothing', () => {
     const run = service.repo.run(job.runId);
     expect(run.status).toBe('cancelled');
     expect(run.samples.length).toBeLessThan(4);
+  });
+});
+
+describe('masks travel as their bounding box', () => {
+  it('the same mask gives byte-identical samples sent as its box, as the whole frame, and straight to the pipeline', async () => {
+    const w = 120, h = 90;
+    const source = texture(w, h);
+    const detail = await service.call('images.import', { fileName: 'box.png', bytes: await pngOf(source, w, h) });
+    // A hard core with a soft brush edge (levels 128..254) and a lone speck: grow, feather and the soft levels all take part.
+    const raw = boxMask(w, h, 40, 30, 60, 45);
+    for (let x = 36; x < 64; x++) { raw[29 * w + x] = 150 + (x % 7) * 10; raw[45 * w + x] = 200; }
+    raw[70 * w + 95] = 255;
+    const params = { method: 'patchmatch' as const, samples: 2, seed: 11, grow: 2, feather: 3 };
+    const exclusionRaw = boxMask(w, h, 0, 0, 20, h);
+    const tight = await regionOf(raw, w, h);
+    expect({ ...tight, png: null }).toEqual({ png: null, x: 36, y: 29, width: 60, height: 42 });
+    const whole = { png: await pngOf(raw, w, h, 1), x: 0, y: 0, width: w, height: h };
+    const exclusion = await regionOf(exclusionRaw, w, h);
+
+    const samplesOf = async (mask: MaskRegion) => {
+      const job = await service.call('jobs.inpaint', { projectId: detail.project.id, versionId: detail.project.headVersionId, mask, exclusion, params });
+      await service.waitForJob(job.jobId);
+      const run = service.repo.run(job.runId);
+      expect(run.status).toBe('done');
+      return Promise.all(run.samples.map(async (sample) => ({
+        box: { x: sample.x, y: sample.y, width: sample.width, height: sample.height },
+        pixels: Buffer.from((await decodeImage((await service.renderSample(job.runId, sample.index, 'png')).bytes)).image.data as Uint8Array),
+      })));
+    };
+    const [fromBox, fromWhole] = [await samplesOf(tight), await samplesOf(whole)];
+    expect(fromBox.map((s) => s.box)).toEqual(fromWhole.map((s) => s.box));
+    for (let i = 0; i < fromBox.length; i++) expect(fromBox[i]!.pixels.equals(fromWhole[i]!.pixels)).toBe(true);
+
+    // The pipeline called directly with the whole-frame planes, as before masks travelled as boxes.
+    const image = (await decodeImage(await pngOf(source, w, h))).image;
+    const direct = await runInpaint({
+      image, mask: await decodeMask(whole.png, w, h), exclusion: await decodeMask(await pngOf(exclusionRaw, w, h, 1), w, h),
+      params: { ...params, model: null, sampler: null, steps: null, strength: null },
+    });
+    expect(direct.map((s) => s.region)).toEqual(fromBox.map((s) => s.box));
+    for (const [i, s] of direct.entries()) {
+      const got = fromBox[i]!.pixels;
+      let differs = 0;
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) {
+        const inRegion = x >= s.region.x && x < s.region.x + s.region.width && y >= s.region.y && y < s.region.y + s.region.height;
+        const want = inRegion ? (s.crop.data as Uint8Array)[((y - s.region.y) * s.region.width + (x - s.region.x)) * 3 + c] : source[(y * w + x) * 3 + c];
+        if (got[(y * w + x) * 3 + c] !== want) differs++;
+      }
+      expect(differs).toBe(0);
+    }
+  });
+
+  it('history stores the box PNG and where it lies; a heal is labelled "Spot heal", a fill keeps its label', async () => {
+    const w = 64, h = 48;
+    const detail = await service.call('images.import', { fileName: 'label.png', bytes: await pngOf(texture(w, h), w, h) });
+    const mask = await regionOf(boxMask(w, h, 30, 20, 36, 26), w, h);
+    const heal = await service.call('jobs.inpaint', { projectId: detail.project.id, versionId: detail.project.headVersionId, mask, params: { method: 'patchmatch' }, purpose: 'spot-heal' });
+    await service.waitForJob(heal.jobId);
+    const healed = await service.call('versions.apply', { runId: heal.runId, sampleIndex: 0 });
+    expect(healed.versions[0]!.label).toBe('Spot heal');
+    expect(healed.runs.find((r) => r.id === heal.runId)!.purpose).toBe('spot-heal');
+    const stored = service.repo.mask(service.repo.run(heal.runId).maskId);
+    expect(stored).toMatchObject({ width: w, height: h, box_x: 30, box_y: 20, box_width: 6, box_height: 6, coverage: 36 / (w * h) });
+
+    const fill = await service.call('jobs.inpaint', { projectId: detail.project.id, versionId: healed.project.headVersionId, mask, params: { method: 'patchmatch' } });
+    await service.waitForJob(fill.jobId);
+    const filled = await service.call('versions.apply', { runId: fill.runId, sampleIndex: 0 });
+    expect(filled.versions[0]!.label).toBe('PatchMatch fill, sample 1');
+    expect(service.repo.run(fill.runId).purpose).toBe('fill');
   });
 });

@@ -10,8 +10,7 @@ import {
   type AppInfo, type EventMap, type EventName, type FileRef, type InpaintParams, type Method,
   type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
-import { StudioError, toWireError } from '../shared/errors';
-import { growMask, maskCoverage } from '../shared/mask-ops';
+import { maskEmptyError, StudioError, toWireError } from '../shared/errors';
 import { resolveWorkingEdge } from '../shared/manifest';
 import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
@@ -20,7 +19,8 @@ import { BlobStore, writeFileAtomic } from './history/store';
 import { exportName, VersionPixels, type LoadedVersion } from './history/version-pixels';
 import { checkFileName, decodeImage, encodeRaw, probeImage, type EncodedOutput } from './imaging/io';
 import { RegionReader } from './imaging/region';
-import { checkMaskUsable, decodeMask } from './pipeline/mask-input';
+import { checkCoverageUsable, decodeMask, decodeMaskRegion, type PlacedMask } from './pipeline/mask-input';
+import { grownHole } from './pipeline/effective-mask';
 import { runInpaint } from './pipeline/inpaint';
 import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
 import { diffusionWork } from './pipeline/holes';
@@ -150,12 +150,14 @@ export class StudioService {
       case 'jobs.cancel': return this.cancel((req as ParsedRequestOf<'jobs.cancel'>).jobId);
       case 'jobs.estimate': {
         const r = req as ParsedRequestOf<'jobs.estimate'>;
-        const detail = this.repo.detail(r.projectId);
-        const mask = growMask(await decodeMask(r.mask, detail.image.width, detail.image.height), detail.image.width, detail.image.height, r.params.grow);
+        const { width, height } = this.repo.detail(r.projectId).image;
+        const placed = await decodeMaskRegion(r.mask, width, height);
+        const hole = grownHole(placed.mask, width, height, r.params.grow, placed.box);
+        if (!hole) throw maskEmptyError();
         const params = await this.resolveParams(r.params);
-        const holePixels = maskCoverage(mask) * mask.length;
+        const holePixels = hole.pixels;
         const working = params.method === 'diffusion'
-          ? diffusionWork(mask, detail.image.width, detail.image.height, await this.workingEdgeFor(params.model)).workingPixels
+          ? diffusionWork(hole.mask, width, height, await this.workingEdgeFor(params.model)).workingPixels
           : undefined;
         const { ms, basis } = estimateFillMs(params, holePixels, this.repo.recentRunCosts(params.method, 10), working);
         return { seconds: Math.round(ms / 100) / 10, basis, slow: ms > 5000 };
@@ -336,16 +338,17 @@ export class StudioService {
     if (version.projectId !== req.projectId) throw new StudioError('BAD_REQUEST', `version ${req.versionId} belongs to another project`);
     const resolved = await this.resolveParams(req.params);
     const { width, height } = detail.image;
-    const mask = await decodeMask(req.mask, width, height);
-    checkMaskUsable(mask);
-    const exclusion = req.exclusion ? await decodeMask(req.exclusion, width, height) : undefined;
-    const maskHash = await this.store.put(req.mask);
-    const maskId = this.repo.insertMask(detail.image.id, maskHash, width, height, maskCoverage(mask));
+    const placed = await decodeMaskRegion(req.mask, width, height);
+    const coverage = checkCoverageUsable(placed.filled / (width * height));
+    const exclusion = req.exclusion ? (await decodeMaskRegion(req.exclusion, width, height, 'exclusion mask')).mask : undefined;
+    // History keeps the mask as it came: the PNG of its box, and where the box lies.
+    const maskHash = await this.store.put(req.mask.png);
+    const maskId = this.repo.insertMask(detail.image.id, maskHash, width, height, coverage, placed.box);
     const params: RunParams = { ...resolved };
-    const runId = this.repo.insertRun(req.projectId, req.versionId, maskId, params, 'cpu');
+    const runId = this.repo.insertRun(req.projectId, req.versionId, maskId, params, 'cpu', req.purpose);
     const jobId = randomUUID();
     const abort = new AbortController();
-    const done = this.enqueue(() => this.runJob(jobId, runId, req.versionId, mask, exclusion, resolved, abort.signal));
+    const done = this.enqueue(() => this.runJob(jobId, runId, req.versionId, placed, exclusion, resolved, abort.signal));
     this.jobs.set(jobId, { id: jobId, runId, abort, done });
     done.then(
       () => this.jobs.delete(jobId),
@@ -364,7 +367,7 @@ export class StudioService {
     return next;
   }
 
-  private async runJob(jobId: string, runId: number, versionId: number, mask: Uint8Array, exclusion: Uint8Array | undefined, params: InpaintParams, signal: AbortSignal): Promise<void> {
+  private async runJob(jobId: string, runId: number, versionId: number, mask: PlacedMask, exclusion: Uint8Array | undefined, params: InpaintParams, signal: AbortSignal): Promise<void> {
     const timings: Record<string, number> = {};
     const t0 = performance.now();
     const progress = (stage: EventMap['job.progress']['stage'], fraction: number, message: string) =>
@@ -381,7 +384,7 @@ export class StudioService {
       let done = 0;
       let previewBusy = false;
       await runInpaint({
-        image: base.image, mask, params, signal,
+        image: base.image, mask: mask.mask, maskBox: mask.box, params, signal,
         ...(exclusion ? { exclusion } : {}),
         ...(model ? { model } : {}),
         ...(this.options.maxWorkingEdge ? { maxWorkingEdge: this.options.maxWorkingEdge } : {}),

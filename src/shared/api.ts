@@ -79,12 +79,17 @@ export interface RunParams {
   readonly strength: number | null;
 }
 
+/** What a run was started for: the Fill button (and the CLI), or a one-click spot heal. It names the versions the run makes. */
+export const RUN_PURPOSES = ['fill', 'spot-heal'] as const;
+export type RunPurpose = (typeof RUN_PURPOSES)[number];
+
 export interface RunSummary {
   readonly id: number;
   readonly projectId: number;
   readonly baseVersionId: number;
   readonly maskId: number;
   readonly params: RunParams;
+  readonly purpose: RunPurpose;
   readonly status: RunStatus;
   readonly error: string | null;
   readonly device: string;
@@ -177,6 +182,23 @@ const regionRect = {
 
 const bytes = z.instanceof(Uint8Array).refine((b) => b.byteLength > 0, 'must not be empty');
 
+/**
+ * A mask sent as its bounding box: `png` holds the box's pixels (8-bit,
+ * white > 127 = in the mask) and is `width` × `height`; the box sits at
+ * (`x`, `y`) in the image (after orientation); every pixel outside it is
+ * outside the mask. A dust spot on a 24-MP photo then costs a few hundred
+ * pixels to encode and decode instead of the whole frame. The service checks
+ * that the box lies inside the photo and that the PNG is the size it claims.
+ */
+export const maskRegionSchema = z.object({
+  png: bytes,
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+}).strict();
+export type MaskRegion = z.infer<typeof maskRegionSchema>;
+
 export const requestSchemas = {
   'app.info': z.object({}).strict(),
   'projects.list': z.object({}).strict(),
@@ -189,15 +211,16 @@ export const requestSchemas = {
   'jobs.inpaint': z.object({
     projectId: id,
     versionId: id,
-    /** PNG at the image's full (oriented) size; white (> 127) = fill. */
-    mask: bytes,
-    /** Optional PNG, same size: white = PatchMatch never takes patches from here. */
-    exclusion: bytes.optional(),
+    /** The fill mask's bounding box; white (> 127) = fill. */
+    mask: maskRegionSchema,
+    /** Optional, the same way: white = PatchMatch never takes patches from here. */
+    exclusion: maskRegionSchema.optional(),
     params: inpaintParamsSchema,
+    purpose: z.enum(RUN_PURPOSES).default('fill'),
   }).strict(),
   'jobs.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
   /** How long a fill would take on this machine, before starting it. */
-  'jobs.estimate': z.object({ projectId: id, mask: bytes, params: inpaintParamsSchema }).strict(),
+  'jobs.estimate': z.object({ projectId: id, mask: maskRegionSchema, params: inpaintParamsSchema }).strict(),
   'versions.apply': z.object({ runId: id, sampleIndex: z.number().int().min(0).max(MAX_SAMPLES - 1) }).strict(),
   'versions.export': z.object({ versionId: id }).strict(),
   'versions.revert': z.object({ versionId: id }).strict(),

@@ -55,3 +55,8 @@ export function toWireError(e: unknown): WireError {
 export function fromWireError(w: WireError): StudioError {
   return new StudioError(w.code, w.message);
 }
+
+/** "Nothing to fill", in one wording wherever it is noticed: the renderer before sending, the service, the pipeline. */
+export function maskEmptyError(): StudioError {
+  return new StudioError('MASK_EMPTY', 'the mask is empty: paint over what should be removed (white = fill)');
+}

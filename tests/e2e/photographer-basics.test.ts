@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MaskRegion } from '../../src/shared/api';
 import { filePath, fromWireJson } from '../../src/shared/wire';
 import { REPO_ROOT, startStudio, type Studio } from './harness';
 import { drag, maskFilled, openPhotoInEditor, stageGeometry, toImage, toPage, type StageGeometry } from './stage';
@@ -108,8 +109,10 @@ describe.sequential('photographer basics in browser mode', () => {
     const detail = await studio.call('projects.get', { projectId });
     const head = detail.versions.find((v) => v.id === detail.project.headVersionId)!;
     expect(head.sampleId).not.toBeNull();
-    const healRuns = detail.runs.filter((r) => r.params.method === 'patchmatch' && r.params.samples === 1);
+    const healRuns = detail.runs.filter((r) => r.purpose === 'spot-heal');
     expect(healRuns).toHaveLength(2);
+    expect(healRuns.map((r) => [r.params.method, r.params.samples])).toEqual([['patchmatch', 1], ['patchmatch', 1]]);
+    expect(head.label).toBe('Spot heal');
     // Each heal started from the version the previous one made: root -> first heal -> second heal (head).
     const root = detail.versions.find((v) => v.parentId === null)!;
     expect(healRuns.map((r) => r.baseVersionId).sort((x, y) => x - y)).toEqual([root.id, head.parentId]);
@@ -159,7 +162,7 @@ describe.sequential('photographer basics in browser mode', () => {
     const centresIn = (lo: number, hi: number): number => Math.max(0, Math.ceil(hi - 0.5) - Math.ceil(lo - 0.5));
     expect(excluded).toBe(centresIn(a.x, b.x) * centresIn(a.y, b.y));
 
-    // Back on the fill layer, paint a hole and fill: the request carries the exclusion PNG.
+    // Back on the fill layer, paint a hole and fill: the request carries the exclusion as the PNG of its bounding box.
     await page.keyboard.press('x');
     await expect.poll(() => layer.getAttribute('data-layer')).toBe('fill');
     await drag(page, [toPage(g, 400, 300), toPage(g, 440, 340)]);
@@ -167,15 +170,21 @@ describe.sequential('photographer basics in browser mode', () => {
     const sent = page.waitForRequest((r) => r.url().includes('/api/jobs.inpaint'));
     await page.getByLabel('Method', { exact: true }).selectOption('patchmatch');
     await page.getByRole('button', { name: 'Fill', exact: true }).click();
-    const body = fromWireJson((await sent).postData() ?? '') as { exclusion?: Uint8Array; mask: Uint8Array };
-    expect(body.exclusion).toBeInstanceOf(Uint8Array);
-    const { data, info } = await sharp(Buffer.from(body.exclusion!)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-    expect([info.width, info.height]).toEqual([W, H]);
+    const body = fromWireJson((await sent).postData() ?? '') as { exclusion?: MaskRegion; mask: MaskRegion };
+    const sentExclusion = body.exclusion!;
+    expect(sentExclusion.png).toBeInstanceOf(Uint8Array);
+    expect(body.mask.png).toBeInstanceOf(Uint8Array);
+    const { data, info } = await sharp(Buffer.from(sentExclusion.png)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([sentExclusion.width, sentExclusion.height]);
+    // The painted rectangle is its own bounding box: every pixel of the PNG is in it.
+    expect(sentExclusion.width * sentExclusion.height).toBe(excluded);
+    expect(sentExclusion.x + sentExclusion.width <= W && sentExclusion.y + sentExclusion.height <= H).toBe(true);
     let white = 0, outside = 0;
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      if (data[y * W + x]! <= 127) continue;
+    for (let y = 0; y < sentExclusion.height; y++) for (let x = 0; x < sentExclusion.width; x++) {
+      if (data[y * sentExclusion.width + x]! <= 127) continue;
       white++;
-      if (!(x + 0.5 >= a.x && x + 0.5 < b.x && y + 0.5 >= a.y && y + 0.5 < b.y)) outside++;
+      const px = sentExclusion.x + x + 0.5, py = sentExclusion.y + y + 0.5;
+      if (!(px >= a.x && px < b.x && py >= a.y && py < b.y)) outside++;
     }
     expect([white, outside]).toEqual([excluded, 0]);
     await page.screenshot({ path: path.join(SHOTS, 'protect-from-sampling.png') });

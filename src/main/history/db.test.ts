@@ -40,7 +40,7 @@ describe('migrations on a real file', () => {
       const v4 = openDatabase(t.file);
       const after = (v4.prepare('PRAGMA table_info(mask_drafts)').all() as { name: string }[]).map((c) => c.name);
       expect(after).toContain('exclusion_hash');
-      expect((v4.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(4);
+      expect((v4.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(MIGRATIONS.at(-1)!.version);
       v4.close();
     } finally {
       t.done();
@@ -72,6 +72,27 @@ describe('migrations on a real file', () => {
       const versions = (raw.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version);
       expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
       raw.close();
+    } finally {
+      t.done();
+    }
+  });
+
+  it('005 gives masks stored as whole frames their whole frame as box; 006 records old runs as fills', () => {
+    const t = tempFile();
+    try {
+      const v4 = openDatabase(t.file, MIGRATIONS.filter((m) => m.version <= 4));
+      const at = 'x';
+      v4.prepare("INSERT INTO projects (id, name, created_at, updated_at) VALUES (1, 'p', ?, ?)").run(at, at);
+      v4.prepare("INSERT INTO images (id, project_id, file_name, content_hash, format, width, height, bit_depth, channels, bytes, created_at) VALUES (1, 1, 'a.png', 'h', 'png', 6000, 4000, 8, 3, 1, ?)").run(at);
+      v4.prepare("INSERT INTO versions (id, project_id, label, created_at) VALUES (1, 1, 'Original', ?)").run(at);
+      v4.prepare("INSERT INTO masks (id, image_id, content_hash, width, height, coverage, created_at) VALUES (1, 1, 'm', 6000, 4000, 0.001, ?)").run(at);
+      v4.prepare("INSERT INTO runs (id, project_id, base_version_id, mask_id, method, params_json, status, device, started_at) VALUES (1, 1, 1, 1, 'patchmatch', '{}', 'done', 'cpu', ?)").run(at);
+      v4.close();
+      const now = openDatabase(t.file);
+      expect(now.prepare('SELECT box_x, box_y, box_width, box_height FROM masks WHERE id = 1').get()).toEqual({ box_x: 0, box_y: 0, box_width: 6000, box_height: 4000 });
+      expect(now.prepare('SELECT purpose FROM runs WHERE id = 1').get()).toEqual({ purpose: 'fill' });
+      expect(() => now.prepare("UPDATE runs SET purpose = 'retouch' WHERE id = 1").run()).toThrow(/CHECK/);
+      now.close();
     } finally {
       t.done();
     }

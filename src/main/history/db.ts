@@ -8,6 +8,8 @@ import m001 from './migrations/001_init.sql';
 import m002 from './migrations/002_mask_drafts.sql';
 import m003 from './migrations/003_batch.sql';
 import m004 from './migrations/004_draft_exclusion.sql';
+import m005 from './migrations/005_mask_box.sql';
+import m006 from './migrations/006_run_purpose.sql';
 
 export type Db = Database.Database;
 
@@ -19,6 +21,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: '002_mask_drafts', sql: m002 },
   { version: 3, name: '003_batch', sql: m003 },
   { version: 4, name: '004_draft_exclusion', sql: m004 },
+  { version: 5, name: '005_mask_box', sql: m005 },
+  { version: 6, name: '006_run_purpose', sql: m006 },
 ];
 
 export class SchemaError extends Error {}

@@ -2,7 +2,8 @@
  * History queries. Row types mirror the schema and are mapped to the
  * contract's domain types here, so nothing else sees SQL shapes.
  */
-import type { ImageFormat, ImageSummary, ProjectDetail, ProjectSummary, RunParams, RunStatus, RunSummary, SampleSummary, VersionSummary } from '../../shared/api';
+import type { ImageFormat, ImageSummary, ProjectDetail, ProjectSummary, RunParams, RunPurpose, RunStatus, RunSummary, SampleSummary, VersionSummary } from '../../shared/api';
+import type { MaskBounds } from '../../shared/mask-ops';
 import { StudioError } from '../../shared/errors';
 import type { Db } from './db';
 import type { RunCost } from '../pipeline/estimate';
@@ -15,10 +16,14 @@ interface ImageRow {
 interface VersionRow { id: number; project_id: number; parent_id: number | null; run_id: number | null; sample_id: number | null; label: string; created_at: string }
 interface RunRow {
   id: number; project_id: number; base_version_id: number; mask_id: number; method: string; params_json: string; status: RunStatus;
-  error: string | null; device: string; started_at: string; finished_at: string | null;
+  error: string | null; device: string; started_at: string; finished_at: string | null; purpose: RunPurpose;
 }
 interface SampleRow { id: number; run_id: number; idx: number; seed: number; content_hash: string; x: number; y: number; width: number; height: number; millis: number }
-export interface MaskRow { id: number; image_id: number; content_hash: string; width: number; height: number; coverage: number }
+/** `content_hash` is a PNG of the box (box_x, box_y, box_width × box_height) on the width × height photo; older rows hold the whole frame as their box. */
+export interface MaskRow {
+  id: number; image_id: number; content_hash: string; width: number; height: number; coverage: number;
+  box_x: number; box_y: number; box_width: number; box_height: number;
+}
 
 const now = () => new Date().toISOString();
 
@@ -41,6 +46,12 @@ export interface NewImage {
 }
 
 export interface StoredSample extends SampleSummary { readonly contentHash: string }
+
+/** The history's name for the version a run's sample makes. */
+export function versionLabel(run: Pick<RunSummary, 'purpose' | 'params'>, index: number): string {
+  if (run.purpose === 'spot-heal') return 'Spot heal';
+  return `${run.params.method === 'patchmatch' ? 'PatchMatch' : 'Diffusion'} fill, sample ${index + 1}`;
+}
 
 export class HistoryRepository {
   constructor(private readonly db: Db) {}
@@ -111,9 +122,10 @@ export class HistoryRepository {
     return chain.reverse();
   }
 
-  insertMask(imageId: number, contentHash: string, width: number, height: number, coverage: number): number {
-    return Number(this.db.prepare('INSERT INTO masks (image_id, content_hash, width, height, coverage, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(imageId, contentHash, width, height, coverage, now()).lastInsertRowid);
+  /** `contentHash`: a PNG of `box` on the width × height photo. */
+  insertMask(imageId: number, contentHash: string, width: number, height: number, coverage: number, box: MaskBounds = { x: 0, y: 0, width, height }): number {
+    return Number(this.db.prepare(`INSERT INTO masks (image_id, content_hash, width, height, coverage, box_x, box_y, box_width, box_height, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(imageId, contentHash, width, height, coverage, box.x, box.y, box.width, box.height, now()).lastInsertRowid);
   }
 
   mask(maskId: number): MaskRow {
@@ -122,9 +134,9 @@ export class HistoryRepository {
     return r;
   }
 
-  insertRun(projectId: number, baseVersionId: number, maskId: number, params: RunParams, device: string): number {
-    return Number(this.db.prepare(`INSERT INTO runs (project_id, base_version_id, mask_id, method, params_json, status, device, started_at)
-      VALUES (?, ?, ?, ?, ?, 'running', ?, ?)`).run(projectId, baseVersionId, maskId, params.method, JSON.stringify(params), device, now()).lastInsertRowid);
+  insertRun(projectId: number, baseVersionId: number, maskId: number, params: RunParams, device: string, purpose: RunPurpose = 'fill'): number {
+    return Number(this.db.prepare(`INSERT INTO runs (project_id, base_version_id, mask_id, method, params_json, status, device, started_at, purpose)
+      VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(projectId, baseVersionId, maskId, params.method, JSON.stringify(params), device, now(), purpose).lastInsertRowid);
   }
 
   /** Finished runs of a method with their work size, newest first, for time estimates. */
@@ -165,7 +177,7 @@ export class HistoryRepository {
   private toRun(r: RunRow): RunSummary {
     const samples = (this.db.prepare('SELECT * FROM samples WHERE run_id = ? ORDER BY idx').all(r.id) as SampleRow[]).map(toSample);
     return {
-      id: r.id, projectId: r.project_id, baseVersionId: r.base_version_id, maskId: r.mask_id, params: JSON.parse(r.params_json) as RunParams,
+      id: r.id, projectId: r.project_id, baseVersionId: r.base_version_id, maskId: r.mask_id, params: JSON.parse(r.params_json) as RunParams, purpose: r.purpose,
       status: r.status, error: r.error, device: r.device, startedAt: r.started_at, finishedAt: r.finished_at, samples,
     };
   }
@@ -224,7 +236,7 @@ export class HistoryRepository {
       if (run.status !== 'done') throw new StudioError('BAD_REQUEST', `run ${runId} is ${run.status}; only finished runs can be applied`);
       const sample = this.sampleOfRun(runId, index);
       const t = now();
-      const label = `${run.params.method === 'patchmatch' ? 'PatchMatch' : 'Diffusion'} fill, sample ${index + 1}`;
+      const label = versionLabel(run, index);
       const id = Number(this.db.prepare('INSERT INTO versions (project_id, parent_id, run_id, sample_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(run.projectId, run.baseVersionId, runId, sample.id, label, t).lastInsertRowid);
       this.db.prepare('UPDATE projects SET updated_at = ? WHERE id = ?').run(t, run.projectId);

@@ -99,7 +99,7 @@ async function fillTwice(fileName: string, file: Uint8Array, box: { x: number; y
   const detail = await service.call('images.import', { fileName, bytes: file });
   const { width, height } = detail.image;
   const job = await service.call('jobs.inpaint', {
-    projectId: detail.project.id, versionId: detail.project.headVersionId, mask: await boxMaskPng(width, height, box),
+    projectId: detail.project.id, versionId: detail.project.headVersionId, mask: { png: await boxMaskPng(width, height, box), x: 0, y: 0, width, height },
     params: { method: 'patchmatch', samples: 2, seed: 3 },
   });
   await service.waitForJob(job.jobId);

@@ -101,7 +101,7 @@ describe('diffusion fill through the service', () => {
     const off = service.subscribe((e) => { if (e.type === 'job.preview') previews.push(e.payload); });
     const job = await service.call('jobs.inpaint', {
       projectId: detail.project.id, versionId: detail.project.headVersionId,
-      mask: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()),
+      mask: { png: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()), x: 0, y: 0, width: w, height: h },
       params: { method: 'diffusion', samples: 3, seed: 11, steps: 5 },
     });
     await service.waitForJob(job.jobId);
@@ -130,12 +130,12 @@ describe('diffusion fill through the service', () => {
     const runsBefore = (await service.call('projects.get', { projectId: detail.id })).runs.length;
     await expect(service.call('jobs.inpaint', {
       projectId: detail.id, versionId: detail.headVersionId,
-      mask: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()),
+      mask: { png: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()), x: 0, y: 0, width: w, height: h },
       params: { method: 'diffusion', sampler: 'repaint', steps: 5 },
     })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/RePaint resampling is for unconditional models/) });
     await expect(service.call('jobs.inpaint', {
       projectId: detail.id, versionId: detail.headVersionId,
-      mask: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()),
+      mask: { png: new Uint8Array(await sharp(mask, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer()), x: 0, y: 0, width: w, height: h },
       params: { method: 'diffusion', model: 'no-such-model' },
     })).rejects.toMatchObject({ code: 'MODEL_MISSING' });
     expect((await service.call('projects.get', { projectId: detail.id })).runs.length).toBe(runsBefore);

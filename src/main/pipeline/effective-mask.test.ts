@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { binarizeMask, featherWeights, growSoftMask, isHardMask, maskBounds } from '../../shared/mask-ops';
-import { effectiveMask } from './effective-mask';
+import { effectiveMask, grownHole } from './effective-mask';
 
 /** The whole-frame computation the windowed one must equal. */
 function wholeFrame(mask: Uint8Array, w: number, h: number, grow: number, feather: number) {
@@ -76,5 +76,27 @@ describe('effectiveMask (windowed grow and feather)', () => {
     // (dx, dy) in 1..4 with dx² + dy² ≤ 16 (3 + 3 + 2 + 0 = 8)
     expect(Array.from(m.effective).filter((v) => v === 255).length).toBe(100 + 4 * 40 + 4 * 8);
     expect(nonzero).toBe(100 + 4 * 40 + 4 * 8);
+  });
+
+  it('a box known to hold the mask (a mask region\'s box) changes nothing; grownHole counts the grown mask', () => {
+    const rand = lcg(19);
+    for (let trial = 0; trial < 6; trial++) {
+      const mask = blobs(W, H, 1 + (trial % 3), trial % 2 === 1, rand, trial === 4);
+      const b = maskBounds(mask, W, H)!;
+      // The tight box, and a looser one around it clipped to the frame.
+      const loose = { x: Math.max(0, b.x - 3), y: Math.max(0, b.y - 2), width: 0, height: 0 };
+      const boxes = [b, { ...loose, width: Math.min(W, b.x + b.width + 4) - loose.x, height: Math.min(H, b.y + b.height + 1) - loose.y }];
+      for (const within of boxes) {
+        const want = effectiveMask(mask, W, H, 3, 2)!;
+        const got = effectiveMask(mask, W, H, 3, 2, within)!;
+        expect(got.region).toEqual(want.region);
+        expect(Buffer.from(got.effective).equals(Buffer.from(want.effective))).toBe(true);
+        expect(Buffer.from(got.weights.buffer).equals(Buffer.from(want.weights.buffer))).toBe(true);
+        const hole = grownHole(mask, W, H, 3, within)!;
+        expect(hole.pixels).toBe(wholeFrame(mask, W, H, 3, 0).effective.filter((v) => v > 127).length);
+      }
+    }
+    expect(effectiveMask(new Uint8Array(W * H), W, H, 3, 2, { x: 5, y: 5, width: 4, height: 4 })).toBeNull();
+    expect(() => effectiveMask(new Uint8Array(W * H), W, H, 0, 0, { x: W - 2, y: 0, width: 4, height: 4 })).toThrow(/outside/);
   });
 });

@@ -20,8 +20,24 @@ export interface EffectiveMask {
   readonly region: MaskBounds;
 }
 
-export function effectiveMask(mask: Uint8Array, width: number, height: number, grow: number, feather: number): EffectiveMask | null {
-  const bounds = maskBounds(mask, width, height);
+/** Bounds of the mask pixels inside `box` (which must hold them all), found without scanning the rest of the frame. */
+function boundsWithin(mask: Uint8Array, width: number, box: MaskBounds): MaskBounds | null {
+  const sub = new Uint8Array(box.width * box.height);
+  for (let y = 0; y < box.height; y++) sub.set(mask.subarray((box.y + y) * width + box.x, (box.y + y) * width + box.x + box.width), y * box.width);
+  const inner = maskBounds(sub, box.width, box.height);
+  return inner && { x: box.x + inner.x, y: box.y + inner.y, width: inner.width, height: inner.height };
+}
+
+/**
+ * `within`: a box known to hold every mask pixel (> 127), such as the box a
+ * mask region was sent with; it only saves scanning the whole frame for the
+ * mask's bounds and never changes the result.
+ */
+export function effectiveMask(mask: Uint8Array, width: number, height: number, grow: number, feather: number, within?: MaskBounds): EffectiveMask | null {
+  if (within && (within.x < 0 || within.y < 0 || within.x + within.width > width || within.y + within.height > height)) {
+    throw new Error(`mask box ${within.width}×${within.height} at ${within.x},${within.y} lies outside the ${width}×${height} frame`);
+  }
+  const bounds = within ? boundsWithin(mask, width, within) : maskBounds(mask, width, height);
   if (!bounds) return null;
   const pad = Math.ceil(Math.max(0, grow)) + 1;
   const x0 = Math.max(0, bounds.x - pad), y0 = Math.max(0, bounds.y - pad);
@@ -44,4 +60,20 @@ export function effectiveMask(mask: Uint8Array, width: number, height: number, g
     weights.set(weightSub.subarray(from, from + inner.width), y * inner.width);
   }
   return { effective, weights, region: { x: x0 + inner.x, y: y0 + inner.y, width: inner.width, height: inner.height } };
+}
+
+/**
+ * The mask after grow (binary, full frame) and how many pixels it holds, for
+ * time estimates: the same pixels as growing the whole frame, computed around
+ * the mask only. Null for an empty mask.
+ */
+export function grownHole(mask: Uint8Array, width: number, height: number, grow: number, within?: MaskBounds): { mask: Uint8Array; pixels: number } | null {
+  const m = effectiveMask(mask, width, height, grow, 0, within);
+  if (!m) return null;
+  const { effective, region } = m;
+  let pixels = 0;
+  for (let y = region.y; y < region.y + region.height; y++) {
+    for (let i = y * width + region.x, end = i + region.width; i < end; i++) if (effective[i]! > 127) pixels++;
+  }
+  return { mask: effective, pixels };
 }

@@ -5,7 +5,7 @@
  * after grow) can differ from the source; feathering blends only inside it.
  */
 import type { InpaintParams } from '../../shared/api';
-import { StudioError } from '../../shared/errors';
+import { maskEmptyError, StudioError } from '../../shared/errors';
 import type { MaskBounds } from '../../shared/mask-ops';
 import { effectiveMask } from './effective-mask';
 import { blendRegion } from '../imaging/composite';
@@ -28,6 +28,8 @@ export interface InpaintInput {
   readonly image: RawImage;
   /** One byte per pixel, > 127 = fill, at the image's size. */
   readonly mask: Uint8Array;
+  /** Optional: a box known to hold every mask pixel (a mask region's box); spares a scan of the whole frame. */
+  readonly maskBox?: MaskBounds;
   readonly params: InpaintParams;
   /** One byte per pixel, > 127 = PatchMatch never takes patches from here. */
   readonly exclusion?: Uint8Array;
@@ -51,8 +53,8 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
   if (input.mask.length !== image.width * image.height) {
     throw new StudioError('MASK_SIZE_MISMATCH', `mask has ${input.mask.length} pixels, image has ${image.width * image.height}`);
   }
-  const m = effectiveMask(input.mask, image.width, image.height, params.grow, params.feather);
-  if (!m) throw new StudioError('MASK_EMPTY', 'the mask is empty: paint over what should be removed (white = fill)');
+  const m = effectiveMask(input.mask, image.width, image.height, params.grow, params.feather, input.maskBox);
+  if (!m) throw maskEmptyError();
   const { effective, weights, region } = m;
   const samples: InpaintSample[] = [];
   let started = performance.now();

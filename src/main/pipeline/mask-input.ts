@@ -7,19 +7,21 @@
  * oriented photo (DESIGN.md §8).
  */
 import sharp from 'sharp';
-import { StudioError } from '../../shared/errors';
-import { maskCoverage } from '../../shared/mask-ops';
+import type { MaskRegion } from '../../shared/api';
+import { maskEmptyError, StudioError } from '../../shared/errors';
+import { maskCoverage, type MaskBounds } from '../../shared/mask-ops';
 
-export async function decodeMask(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
-  let meta: sharp.Metadata;
+async function readMaskSize(bytes: Uint8Array): Promise<{ width: number | undefined; height: number | undefined }> {
   try {
-    meta = await sharp(bytes).metadata();
+    const meta = await sharp(bytes).metadata();
+    return { width: meta.width, height: meta.height };
   } catch (err) {
     throw new StudioError('BAD_MASK', `the mask could not be read: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (meta.width !== width || meta.height !== height) {
-    throw new StudioError('MASK_SIZE_MISMATCH', `the mask is ${meta.width}×${meta.height} but the image is ${width}×${height}; masks must match the photo's size (after orientation)`);
-  }
+}
+
+/** Decodes mask bytes already known to be width × height. */
+async function decodeMaskPixels(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   let data: Buffer;
   try {
     data = await sharp(bytes, { ignoreIcc: true, failOn: 'truncated' }).toColourspace('srgb').ensureAlpha().raw().toBuffer();
@@ -35,10 +37,69 @@ export async function decodeMask(bytes: Uint8Array, width: number, height: numbe
   return out;
 }
 
-/** Rejects masks that leave nothing to do or nothing to learn from. */
-export function checkMaskUsable(mask: Uint8Array): number {
-  const coverage = maskCoverage(mask);
-  if (coverage === 0) throw new StudioError('MASK_EMPTY', 'the mask is empty: paint over what should be removed (white = fill)');
+function photoSizeMismatch(got: { width: number | undefined; height: number | undefined }, width: number, height: number): StudioError {
+  return new StudioError('MASK_SIZE_MISMATCH', `the mask is ${got.width}×${got.height} but the image is ${width}×${height}; masks must match the photo's size (after orientation)`);
+}
+
+/** A whole-frame mask (a draft, a mask file) at the photo's size. */
+export async function decodeMask(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  const size = await readMaskSize(bytes);
+  if (size.width !== width || size.height !== height) throw photoSizeMismatch(size, width, height);
+  return decodeMaskPixels(bytes, width, height);
+}
+
+/** A mask region placed on the frame, with the count of its pixels in the mask (> 127). */
+export interface PlacedMask {
+  /** One byte per pixel at the photo's size, 0 outside the region's box. */
+  readonly mask: Uint8Array;
+  /** The region's box: every mask pixel lies inside it. */
+  readonly box: MaskBounds;
+  readonly filled: number;
+}
+
+/**
+ * Decodes a mask sent as its bounding box and places it on a photo of
+ * width × height. `what` names the mask in messages ("mask", "exclusion mask").
+ * Only the box is decoded; the frame around it is zero.
+ */
+export async function decodeMaskRegion(region: MaskRegion, width: number, height: number, what = 'mask'): Promise<PlacedMask> {
+  const { x, y, width: bw, height: bh } = region;
+  if (x + bw > width || y + bh > height) {
+    throw new StudioError('MASK_SIZE_MISMATCH', `the ${what}'s box (${bw}×${bh} at ${x},${y}) reaches outside the ${width}×${height} photo`);
+  }
+  const size = await readMaskSize(region.png);
+  if (size.width !== bw || size.height !== bh) {
+    throw new StudioError('MASK_SIZE_MISMATCH', `the ${what} PNG is ${size.width}×${size.height} but its box says ${bw}×${bh}`);
+  }
+  const crop = await decodeMaskPixels(region.png, bw, bh);
+  const mask = new Uint8Array(width * height);
+  let filled = 0;
+  for (let row = 0; row < bh; row++) {
+    const line = crop.subarray(row * bw, (row + 1) * bw);
+    mask.set(line, (y + row) * width + x);
+    for (let i = 0; i < bw; i++) if (line[i]! > 127) filled++;
+  }
+  return { mask, box: { x, y, width: bw, height: bh }, filled };
+}
+
+/**
+ * A mask file at the photo's size as a region covering the whole frame (the
+ * CLI's `--mask`); a file of another size gets the photo-size message.
+ */
+export async function wholeFrameMaskRegion(bytes: Uint8Array<ArrayBuffer>, width: number, height: number): Promise<MaskRegion> {
+  const size = await readMaskSize(bytes);
+  if (size.width !== width || size.height !== height) throw photoSizeMismatch(size, width, height);
+  return { png: bytes, x: 0, y: 0, width, height };
+}
+
+/** Rejects a coverage (fraction of the photo in the mask) that leaves nothing to do or nothing to learn from. */
+export function checkCoverageUsable(coverage: number): number {
+  if (coverage === 0) throw maskEmptyError();
   if (coverage === 1) throw new StudioError('MASK_FULL', 'the mask covers the whole photo: nothing is left to fill from; leave part of the photo unmasked');
   return coverage;
+}
+
+/** Rejects masks that leave nothing to do or nothing to learn from. */
+export function checkMaskUsable(mask: Uint8Array): number {
+  return checkCoverageUsable(maskCoverage(mask));
 }

@@ -14,7 +14,7 @@ interface Props {
 }
 
 function runText(r: RunSummary): string {
-  const method = r.params.method === 'patchmatch' ? 'PatchMatch' : `Diffusion (${r.params.model ?? 'default'})`;
+  const method = r.purpose === 'spot-heal' ? 'Spot heal' : r.params.method === 'patchmatch' ? 'PatchMatch' : `Diffusion (${r.params.model ?? 'default'})`;
   return `Run ${r.id} · ${method} · ${r.samples.length} ${r.samples.length === 1 ? 'sample' : 'samples'}${r.status === 'done' ? '' : ` · ${r.status}`}`;
 }
 

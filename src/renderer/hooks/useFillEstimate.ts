@@ -1,7 +1,7 @@
 /** "About N s on this machine": asks jobs.estimate a moment after the mask or the parameters settle. */
 import { useEffect, useState } from 'react';
 import type { StudioApi } from '../../shared/api';
-import { encodeMaskPng } from '../mask/maskPng';
+import { encodeMaskRegion } from '../mask/maskPng';
 import { isMaskEmpty, type MaskRaster } from '../mask/tiledMask';
 import { toInpaintParams, type FillParams } from '../state/fillParams';
 
@@ -17,8 +17,8 @@ export function useFillEstimate(api: StudioApi, projectId: number, mask: MaskRas
     }
     let live = true;
     const timer = window.setTimeout(() => {
-      encodeMaskPng(mask)
-        .then((png) => api.call('jobs.estimate', { projectId, mask: png, params: JSON.parse(key) as ReturnType<typeof toInpaintParams> }))
+      encodeMaskRegion(mask)
+        .then((region) => api.call('jobs.estimate', { projectId, mask: region, params: JSON.parse(key) as ReturnType<typeof toInpaintParams> }))
         .then((r) => { if (live) setEstimate({ seconds: r.seconds, slow: r.slow }); })
         // An estimate is a courtesy: without one the fill still works, so a failure only clears it.
         .catch((err: unknown) => { if (live) setEstimate(null); console.warn('Inpaint Studio: no time estimate:', err); });

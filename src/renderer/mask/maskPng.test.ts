@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { crc32, encodeMaskPng } from './maskPng';
-import { createMask, writeSpans } from './tiledMask';
+import { crc32, encodeMaskPng, encodeMaskRegion } from './maskPng';
+import { createMask, maskValue, writeSpanValues, writeSpans } from './tiledMask';
 
 const ascii = (s: string): Uint8Array => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
 
@@ -48,4 +48,56 @@ describe('mask PNG', () => {
     }
     expect(wrong).toBe(0);
   });
+
+  it('a region is the PNG of the bounding box only, pixels and soft levels intact, across tile edges', async () => {
+    const W = 700, H = 600;
+    // Spans crossing the 256-px tile edges both ways, one of them a soft edge.
+    const mask = writeSpanValues(writeSpans(createMask(W, H), 255, (write) => {
+      for (let y = 250; y < 263; y++) write(y, 240, 520);
+      write(300, 511, 515);
+    }), 'set', (write) => write(262, 230, 239, (x) => 130 + x - 230));
+    const region = await encodeMaskRegion(mask);
+    expect({ x: region.x, y: region.y, width: region.width, height: region.height }).toEqual({ x: 230, y: 250, width: 291, height: 51 });
+    const pixels = await pngPixels(region.png);
+    expect([pixels.width, pixels.height]).toEqual([region.width, region.height]);
+    let wrong = 0;
+    for (let y = 0; y < region.height; y++) for (let x = 0; x < region.width; x++) {
+      if (pixels.data[y * region.width + x] !== maskValue(mask, region.x + x, region.y + y)) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(pixels.data[12 * region.width]).toBe(130);
+  });
+
+  it('the whole-image PNG and the region PNG hold the same pixels where they overlap', async () => {
+    const mask = writeSpans(createMask(300, 200), 255, (write) => write(120, 7, 299));
+    const whole = await pngPixels(await encodeMaskPng(mask));
+    const region = await encodeMaskRegion(mask);
+    const crop = await pngPixels(region.png);
+    expect(region).toMatchObject({ x: 7, y: 120, width: 293, height: 1 });
+    expect([...crop.data]).toEqual([...whole.data.subarray(120 * 300 + 7, 120 * 300 + 300)]);
+  });
+
+  it('an empty mask has no region: the usual "mask is empty" error, before anything is sent', async () => {
+    const erased = writeSpans(writeSpans(createMask(64, 48), 255, (w) => w(3, 1, 9)), 0, (w) => w(3, 1, 9));
+    for (const mask of [createMask(64, 48), erased]) {
+      await expect(encodeMaskRegion(mask)).rejects.toMatchObject({ code: 'MASK_EMPTY', message: expect.stringMatching(/mask is empty/) });
+    }
+  });
 });
+
+/** Decodes a greyscale PNG written by encodeMaskPng (one IDAT, filter 0 rows). */
+async function pngPixels(png: Uint8Array): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const view = new DataView(png.buffer, png.byteOffset);
+  let width = 0, height = 0, idat: Uint8Array | null = null;
+  for (let at = 8; at < png.length;) {
+    const len = view.getUint32(at);
+    const type = String.fromCharCode(...png.subarray(at + 4, at + 8));
+    if (type === 'IHDR') { width = view.getUint32(at + 8); height = view.getUint32(at + 12); }
+    if (type === 'IDAT') idat = png.subarray(at + 8, at + 8 + len);
+    at += 12 + len;
+  }
+  const raw = await inflate(idat!);
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) data.set(raw.subarray(y * (width + 1) + 1, (y + 1) * (width + 1)), y * width);
+  return { width, height, data };
+}

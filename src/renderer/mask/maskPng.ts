@@ -1,12 +1,15 @@
 /**
- * Encodes the mask as an 8-bit greyscale PNG at full image size (white =
- * fill), streaming rows from the tiles so a 24-MP mask never needs a second
- * full-size RGBA copy. Compression is injected; in the browser (and in Node)
+ * Encodes the mask as an 8-bit greyscale PNG (white = fill), of the whole
+ * image or of a box in it, streaming rows from the tiles so a 24-MP mask
+ * never needs a second full-size RGBA copy. Requests send only the mask's
+ * bounding box (encodeMaskRegion): a dust spot is a few hundred pixels. Compression is injected; in the browser (and in Node)
  * `CompressionStream('deflate')` produces exactly the zlib stream PNG's IDAT
  * holds.
  */
+import type { MaskRegion } from '../../shared/api';
 import { crc32 as crc32Of } from '../../shared/crc32';
-import { readRow, type MaskRaster } from './tiledMask';
+import { maskEmptyError } from '../../shared/errors';
+import { maskBounds, readRowRange, type MaskRaster, type PixelBounds } from './tiledMask';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
@@ -26,14 +29,16 @@ function chunk(type: string, data: Uint8Array): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-/** Filtered scanlines (filter type 0 before each row), about `chunkBytes` per piece. */
-export function* pngScanlines(mask: MaskRaster, chunkBytes = 1 << 20): Generator<Uint8Array<ArrayBuffer>> {
-  const stride = mask.width + 1;
+const wholeOf = (mask: MaskRaster): PixelBounds => ({ x: 0, y: 0, width: mask.width, height: mask.height });
+
+/** Filtered scanlines of `box` (filter type 0 before each row), about `chunkBytes` per piece. */
+export function* pngScanlines(mask: MaskRaster, chunkBytes = 1 << 20, box: PixelBounds = wholeOf(mask)): Generator<Uint8Array<ArrayBuffer>> {
+  const stride = box.width + 1;
   const rowsPerChunk = Math.max(1, Math.floor(chunkBytes / stride));
-  for (let y0 = 0; y0 < mask.height; y0 += rowsPerChunk) {
-    const rows = Math.min(rowsPerChunk, mask.height - y0);
+  for (let y0 = 0; y0 < box.height; y0 += rowsPerChunk) {
+    const rows = Math.min(rowsPerChunk, box.height - y0);
     const out = new Uint8Array(rows * stride); // filter bytes stay 0
-    for (let r = 0; r < rows; r++) readRow(mask, y0 + r, out, r * stride + 1);
+    for (let r = 0; r < rows; r++) readRowRange(mask, box.y + y0 + r, box.x, box.width, out, r * stride + 1);
     yield out;
   }
 }
@@ -50,14 +55,18 @@ export const deflateWithStream: Deflate = async (pieces) => {
   return new Uint8Array(await compressed);
 };
 
-export async function encodeMaskPng(mask: MaskRaster, deflate: Deflate = deflateWithStream): Promise<Uint8Array<ArrayBuffer>> {
+/** The PNG of `box` (inside the raster; default the whole image). */
+export async function encodeMaskPng(mask: MaskRaster, deflate: Deflate = deflateWithStream, box: PixelBounds = wholeOf(mask)): Promise<Uint8Array<ArrayBuffer>> {
+  if (box.x < 0 || box.y < 0 || box.width < 1 || box.height < 1 || box.x + box.width > mask.width || box.y + box.height > mask.height) {
+    throw new Error(`box ${box.width}×${box.height} at ${box.x},${box.y} is not inside the ${mask.width}×${mask.height} mask`);
+  }
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
-  view.setUint32(0, mask.width);
-  view.setUint32(4, mask.height);
+  view.setUint32(0, box.width);
+  view.setUint32(4, box.height);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // colour type: greyscale
-  const idat = await deflate(pngScanlines(mask));
+  const idat = await deflate(pngScanlines(mask, undefined, box));
   const parts = [new Uint8Array(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
@@ -66,4 +75,18 @@ export async function encodeMaskPng(mask: MaskRaster, deflate: Deflate = deflate
     offset += p.length;
   }
   return out;
+}
+
+/** A mask region as requests carry it: the PNG of the mask's bounding box and where the box lies. */
+export type EncodedMaskRegion = MaskRegion & { readonly png: Uint8Array<ArrayBuffer> };
+
+/**
+ * The mask as a request sends it (shared/api's maskRegionSchema): the PNG of
+ * its bounding box only. An empty mask has no box and gets the usual
+ * MASK_EMPTY error before anything is sent.
+ */
+export async function encodeMaskRegion(mask: MaskRaster, deflate: Deflate = deflateWithStream): Promise<EncodedMaskRegion> {
+  const box = maskBounds(mask);
+  if (!box) throw maskEmptyError();
+  return { png: await encodeMaskPng(mask, deflate, box), x: box.x, y: box.y, width: box.width, height: box.height };
 }

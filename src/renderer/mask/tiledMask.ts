@@ -201,12 +201,20 @@ export function maskBounds(mask: MaskRaster): PixelBounds | null {
 
 /** Copies image row y into `out` (length ≥ width) starting at `offset`. */
 export function readRow(mask: MaskRaster, y: number, out: Uint8Array, offset = 0): void {
+  readRowRange(mask, y, 0, mask.width, out, offset);
+}
+
+/** Copies pixels x .. x + width - 1 of image row y (all inside the raster) into `out` starting at `offset`; only the tiles they cross are read. */
+export function readRowRange(mask: MaskRaster, y: number, x: number, width: number, out: Uint8Array, offset = 0): void {
   const ty = Math.floor(y / TILE_SIZE);
   const inTile = (y % TILE_SIZE) * TILE_SIZE;
-  for (let tx = 0; tx < mask.tilesX; tx++) {
-    const width = Math.min(TILE_SIZE, mask.width - tx * TILE_SIZE);
+  const end = x + width;
+  for (let tx = Math.floor(x / TILE_SIZE); tx * TILE_SIZE < end; tx++) {
+    const tileX = tx * TILE_SIZE;
+    const from = Math.max(x, tileX), to = Math.min(end, tileX + TILE_SIZE);
+    const at = offset + from - x;
     const tile = mask.tiles[ty * mask.tilesX + tx];
-    if (tile) out.set(tile.data.subarray(inTile, inTile + width), offset + tx * TILE_SIZE);
-    else out.fill(0, offset + tx * TILE_SIZE, offset + tx * TILE_SIZE + width);
+    if (tile) out.set(tile.data.subarray(inTile + from - tileX, inTile + to - tileX), at);
+    else out.fill(0, at, at + to - from);
   }
 }

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { MAX_IMPORT_BYTES, type ProjectDetail, type StudioApi } from '../../shared/api';
 import { isStudioError } from '../../shared/errors';
-import { encodeMaskPng } from '../mask/maskPng';
+import { encodeMaskRegion } from '../mask/maskPng';
 import { isMaskEmpty, type MaskRaster } from '../mask/tiledMask';
 import { toInpaintParams, type FillParams } from './fillParams';
 import { INITIAL_STUDIO_STATE, updateStudio, type StudioState } from './studioState';
@@ -110,7 +110,7 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
         const project = current.current.project;
         if (!project || current.current.job) return;
         dispatch({ type: 'jobRequested' });
-        Promise.all([encodeMaskPng(mask), exclusion && !isMaskEmpty(exclusion) ? encodeMaskPng(exclusion) : null])
+        Promise.all([encodeMaskRegion(mask), exclusion && !isMaskEmpty(exclusion) ? encodeMaskRegion(exclusion) : null])
           .then(([png, excl]) => api.call('jobs.inpaint', {
             projectId: project.project.id, versionId, mask: png, params: toInpaintParams(params), ...(excl ? { exclusion: excl } : {}),
           }))

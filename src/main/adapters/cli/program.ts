@@ -13,6 +13,7 @@ import { StudioError } from '../../../shared/errors';
 import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
 import { writeFileAtomic } from '../../history/store';
+import { wholeFrameMaskRegion } from '../../pipeline/mask-input';
 import { APP_VERSION } from '../../version';
 import { runDoctor, runModels } from './doctor';
 import { registerBatchCommand } from './batch-command';
@@ -82,7 +83,9 @@ async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
       if (e.type === 'job.finished' && e.payload.jobId === jobId && e.payload.error) failure = e.payload.error;
     });
     const started = await service.call('jobs.inpaint', {
-      projectId: project.project.id, versionId: project.project.headVersionId, mask: new Uint8Array(maskBytes), params,
+      projectId: project.project.id, versionId: project.project.headVersionId, params,
+      // The file is a whole-frame mask: sent as the box that is the whole photo.
+      mask: await wholeFrameMaskRegion(new Uint8Array(maskBytes), project.image.width, project.image.height),
     });
     jobId = started.jobId;
     await service.waitForJob(jobId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Method, ProjectDetail, RequestOf, StudioApi, StudioEvent } from '../../../shared/api';
-import { createMask, writeSpans } from '../../mask/tiledMask';
+import { createMask, maskBounds, writeSpans } from '../../mask/tiledMask';
+import { spotMask } from './spotMask';
 import { initialEditorState } from '../../state/editorState';
 import { SpotHealer, type HealRequest } from './spotHealer';
 
@@ -71,10 +72,13 @@ describe('spot healer', () => {
     expect(applied).toEqual([2, 3]);
     expect([...f.runs.values()]).toEqual([1, 2]);
     expect(pendings).toEqual([1, 2, 1, 0]);
-    // One PatchMatch sample per click, the disc mask sent as a PNG.
+    // One PatchMatch sample per click, marked as a heal; the disc mask sent as the PNG of its bounding box only.
     const jobs = f.calls.filter((c) => c.method === 'jobs.inpaint').map((c) => c.request as RequestOf<'jobs.inpaint'>);
-    expect(jobs.map((j) => [j.params.method, j.params.samples])).toEqual([['patchmatch', 1], ['patchmatch', 1]]);
-    expect([...jobs[0]!.mask.slice(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+    expect(jobs.map((j) => [j.params.method, j.params.samples, j.purpose])).toEqual([['patchmatch', 1, 'spot-heal'], ['patchmatch', 1, 'spot-heal']]);
+    const { png, ...box } = jobs[0]!.mask;
+    expect(box).toEqual(maskBounds(spotMask(300, 200, { x: 50, y: 50, radius: 6 })!));
+    expect(box.width).toBeLessThanOrEqual(13);
+    expect([...png.slice(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
     expect(jobs[0]!.exclusion).toBeUndefined();
     // The draft drawn on version 1 followed the first heal to version 2.
     expect(f.saved).toEqual([{ versionId: 2 }]);
@@ -109,8 +113,9 @@ describe('spot healer', () => {
     healer.heal(request({ exclusion, onApplied: () => undefined, onError: (e) => { throw e; } }));
     await settle(healer);
     const job = f.calls.find((c) => c.method === 'jobs.inpaint')!.request as RequestOf<'jobs.inpaint'>;
-    expect(job.exclusion).toBeInstanceOf(Uint8Array);
-    expect(job.exclusion!.length).toBeGreaterThan(8);
+    expect(job.exclusion!.png).toBeInstanceOf(Uint8Array);
+    expect(job.exclusion!.png.length).toBeGreaterThan(8);
+    expect({ ...job.exclusion!, png: undefined }).toEqual({ png: undefined, x: 100, y: 10, width: 101, height: 1 });
   });
 
   it('a click off the photo queues nothing', () => {

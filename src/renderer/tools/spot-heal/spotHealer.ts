@@ -9,7 +9,7 @@
  */
 import { ERROR_CODES, type ErrorCode, StudioError } from '../../../shared/errors';
 import type { EventMap, ProjectDetail, StudioApi } from '../../../shared/api';
-import { encodeMaskPng } from '../../mask/maskPng';
+import { encodeMaskRegion } from '../../mask/maskPng';
 import { isMaskEmpty, type MaskRaster } from '../../mask/tiledMask';
 import type { EditorState } from '../../state/editorState';
 import { latestVersion, spotMask, spotParams, type SpotCircle } from './spotMask';
@@ -107,12 +107,14 @@ export class SpotHealer {
     });
     let timer: ReturnType<typeof setInterval> | null = null;
     try {
-      const [png, exclusion] = await Promise.all([
-        encodeMaskPng(mask),
-        req.exclusion && !isMaskEmpty(req.exclusion) ? encodeMaskPng(req.exclusion) : null,
+      // Only the disc's box is encoded and sent: a few hundred pixels, whatever the photo's size.
+      const [region, exclusion] = await Promise.all([
+        encodeMaskRegion(mask),
+        req.exclusion && !isMaskEmpty(req.exclusion) ? encodeMaskRegion(req.exclusion) : null,
       ]);
       const { runId } = await api.call('jobs.inpaint', {
-        projectId: req.projectId, versionId: base, mask: png, params: spotParams(req.seed), ...(exclusion ? { exclusion } : {}),
+        projectId: req.projectId, versionId: base, mask: region, params: spotParams(req.seed), purpose: 'spot-heal',
+        ...(exclusion ? { exclusion } : {}),
       });
       const end = await new Promise<Finished>((resolve, reject) => {
         wake = () => {
