@@ -5,7 +5,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { StudioService } from './service';
 import { decodeImage } from './imaging/io';
-import { decodeMask } from './pipeline/mask-input';
+import { decodeMask, decodeMaskRegion } from './pipeline/mask-input';
+import { MIGRATIONS, openDatabase } from './history/db';
+import { HistoryRepository } from './history/repository';
+import { BlobStore } from './history/store';
 import { runInpaint } from './pipeline/inpaint';
 import { handmadeTiff, noise } from '../../tests/helpers/handmade-images';
 import type { MaskRegion, StudioEvent } from '../shared/api';
@@ -216,37 +219,140 @@ describe('history: revert, mask drafts, exclusion', () => {
     expect(changedInside).toBeGreaterThan(0);
   });
 
-  it('autosaves one mask draft per project and rejects a draft of the wrong size', async () => {
+  it('autosaves one mask draft per project, each layer as its box, and gives back the same pixels at the same place', async () => {
     const w = 64, h = 48;
     const detail = await service.call('images.import', { fileName: 'draft.png', bytes: await pngOf(texture(w, h), w, h) });
-    const p = { projectId: detail.project.id };
+    const p = { projectId: detail.project.id }, versionId = detail.project.headVersionId;
     expect(await service.call('masks.getDraft', p)).toBeNull();
-    const first = await pngOf(boxMask(w, h, 1, 1, 5, 5), w, h, 1);
-    const second = await pngOf(boxMask(w, h, 10, 10, 30, 30), w, h, 1);
-    await service.call('masks.saveDraft', { ...p, versionId: detail.project.headVersionId, mask: first });
-    await service.call('masks.saveDraft', { ...p, versionId: detail.project.headVersionId, mask: second });
-    const draft = await service.call('masks.getDraft', p);
-    expect(Buffer.from(draft!.mask).equals(Buffer.from(second))).toBe(true);
-    await expect(service.call('masks.saveDraft', { ...p, versionId: detail.project.headVersionId, mask: await pngOf(Buffer.alloc(100), 10, 10, 1) }))
-      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH' });
+    // A soft edge (levels 128..254) must survive the trip too.
+    const soft = boxMask(w, h, 10, 10, 30, 30);
+    for (let x = 10; x < 30; x++) soft[29 * w + x] = 130 + x;
+    await service.call('masks.saveDraft', { ...p, versionId, mask: await regionOf(boxMask(w, h, 1, 1, 5, 5), w, h) });
+    const second = await regionOf(soft, w, h);
+    await service.call('masks.saveDraft', { ...p, versionId, mask: second });
+    const draft = (await service.call('masks.getDraft', p))!;
+    expect(draft.versionId).toBe(versionId);
+    expect(draft.exclusion).toBeNull();
+    const { png, ...box } = draft.mask!;
+    expect(box).toEqual({ x: 10, y: 10, width: 20, height: 20 });
+    expect(Buffer.from(png).equals(Buffer.from(second.png))).toBe(true);
+    // Placed on the frame, byte for byte what the whole-frame draft of the same mask decoded to.
+    expect(Buffer.from((await decodeMaskRegion(draft.mask!, w, h)).mask).equals(Buffer.from(await decodeMask(await pngOf(soft, w, h, 1), w, h)))).toBe(true);
     expect(await service.call('masks.clearDraft', p)).toEqual({ cleared: true });
     expect(await service.call('masks.getDraft', p)).toBeNull();
   });
 
-  it('a draft keeps the exclusion mask beside the fill mask, and a later draft without one drops it', async () => {
+  it('a draft keeps the exclusion mask beside the fill mask, or alone; a later draft without one drops it', async () => {
     const w = 64, h = 48;
     const detail = await service.call('images.import', { fileName: 'draft-excl.png', bytes: await pngOf(texture(w, h), w, h) });
     const p = { projectId: detail.project.id }, versionId = detail.project.headVersionId;
-    const mask = await pngOf(boxMask(w, h, 1, 1, 5, 5), w, h, 1);
-    const exclusion = await pngOf(boxMask(w, h, 30, 20, 50, 40), w, h, 1);
+    const mask = await regionOf(boxMask(w, h, 1, 1, 5, 5), w, h);
+    const exclusion = await regionOf(boxMask(w, h, 30, 20, 50, 40), w, h);
     await service.call('masks.saveDraft', { ...p, versionId, mask, exclusion });
-    const draft = await service.call('masks.getDraft', p);
-    expect(Buffer.from(draft!.mask).equals(Buffer.from(mask))).toBe(true);
-    expect(Buffer.from(draft!.exclusion!).equals(Buffer.from(exclusion))).toBe(true);
-    await expect(service.call('masks.saveDraft', { ...p, versionId, mask, exclusion: await pngOf(Buffer.alloc(100), 10, 10, 1) }))
-      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH' });
+    const draft = (await service.call('masks.getDraft', p))!;
+    expect(draft.mask).toEqual(mask);
+    expect(draft.exclusion).toEqual(exclusion);
     await service.call('masks.saveDraft', { ...p, versionId, mask });
     expect((await service.call('masks.getDraft', p))!.exclusion).toBeNull();
+    // Only the exclusion painted: the fill layer is empty (null), not a PNG of nothing.
+    await service.call('masks.saveDraft', { ...p, versionId, mask: null, exclusion });
+    expect(await service.call('masks.getDraft', p)).toMatchObject({ versionId, mask: null, exclusion });
+    // Both layers empty is stored as an empty draft (the editor clears the draft instead when the user empties both).
+    await service.call('masks.saveDraft', { ...p, versionId, mask: null });
+    expect(await service.call('masks.getDraft', p)).toMatchObject({ versionId, mask: null, exclusion: null });
+  });
+
+  it('a draft is checked like a fill mask: box inside the photo, PNG the size of its box, readable', async () => {
+    const w = 64, h = 48;
+    const detail = await service.call('images.import', { fileName: 'draft-bad.png', bytes: await pngOf(texture(w, h), w, h) });
+    const base = { projectId: detail.project.id, versionId: detail.project.headVersionId };
+    const white = (bw: number, bh: number) => pngOf(Buffer.alloc(bw * bh, 255), bw, bh, 1);
+    const region = async (x: number, y: number, bw: number, bh: number, png?: Uint8Array<ArrayBuffer>): Promise<MaskRegion> => ({ png: png ?? await white(bw, bh), x, y, width: bw, height: bh });
+    const good = await region(2, 2, 4, 4);
+    await service.call('masks.saveDraft', { ...base, mask: good });
+    for (const mask of [await region(20, 0, 50, 48), await region(63, 47, 2, 1)]) {
+      await expect(service.call('masks.saveDraft', { ...base, mask })).rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/mask's box .* reaches outside the 64×48 photo/) });
+    }
+    await expect(service.call('masks.saveDraft', { ...base, mask: await region(5, 5, 12, 10, await white(10, 10)) }))
+      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/mask PNG is 10×10 but its box says 12×10/) });
+    await expect(service.call('masks.saveDraft', { ...base, mask: good, exclusion: await region(60, 0, 8, 8) }))
+      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/exclusion mask's box/) });
+    await expect(service.call('masks.saveDraft', { ...base, mask: null, exclusion: await region(0, 0, 8, 8, await white(8, 4)) }))
+      .rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/exclusion mask PNG is 8×4/) });
+    await expect(service.call('masks.saveDraft', { ...base, mask: await region(1, 1, 4, 4, new TextEncoder().encode('not a png')) })).rejects.toMatchObject({ code: 'BAD_MASK' });
+    // The contract: a bare whole-frame PNG (the old form) or a missing fill layer is refused before anything is read.
+    for (const mask of [await white(w, h), undefined]) {
+      await expect(service.handle('masks.saveDraft', { ...base, mask })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^masks\.saveDraft: mask/) });
+    }
+    const other = await service.call('images.import', { fileName: 'draft-other.png', bytes: await pngOf(texture(w, h), w, h) });
+    await expect(service.call('masks.saveDraft', { ...base, versionId: other.project.headVersionId, mask: good })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    // Nothing rejected replaced the saved draft.
+    expect((await service.call('masks.getDraft', { projectId: base.projectId }))!.mask).toEqual(good);
+  });
+
+  it('a draft follows a version to its child, boxes and PNGs untouched; nowhere else', async () => {
+    const w = 64, h = 48;
+    const detail = await service.call('images.import', { fileName: 'draft-move.png', bytes: await pngOf(texture(w, h), w, h) });
+    const projectId = detail.project.id, original = detail.project.headVersionId;
+    const mask = await regionOf(boxMask(w, h, 40, 30, 46, 36), w, h);
+    const exclusion = await regionOf(boxMask(w, h, 2, 2, 9, 9), w, h);
+    const saved = await service.call('masks.saveDraft', { projectId, versionId: original, mask, exclusion });
+    const job = await service.call('jobs.inpaint', { projectId, versionId: original, mask: await regionOf(boxMask(w, h, 20, 10, 26, 16), w, h), params: { method: 'patchmatch', samples: 1 }, purpose: 'spot-heal' });
+    await service.waitForJob(job.jobId);
+    const healed = (await service.call('versions.apply', { runId: job.runId, sampleIndex: 0 })).project.headVersionId;
+    // Not a child of the draft's version (the other way round), or another project's version: refused.
+    await expect(service.call('masks.moveDraft', { projectId, fromVersionId: healed, toVersionId: original })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/not a child/) });
+    const other = await service.call('images.import', { fileName: 'draft-move-other.png', bytes: await pngOf(texture(w, h), w, h) });
+    await expect(service.call('masks.moveDraft', { projectId: other.project.id, fromVersionId: original, toVersionId: healed })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(service.call('masks.moveDraft', { projectId, fromVersionId: original, toVersionId: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await service.call('masks.getDraft', { projectId }))!.versionId).toBe(original);
+
+    expect(await service.call('masks.moveDraft', { projectId, fromVersionId: original, toVersionId: healed })).toEqual({ moved: true });
+    expect(await service.call('masks.getDraft', { projectId })).toEqual({ versionId: healed, mask, exclusion, savedAt: saved.savedAt });
+    // The draft is no longer on the original: moving it from there again does nothing.
+    expect(await service.call('masks.moveDraft', { projectId, fromVersionId: original, toVersionId: healed })).toEqual({ moved: false });
+    await service.call('masks.clearDraft', { projectId });
+    expect(await service.call('masks.moveDraft', { projectId, fromVersionId: original, toVersionId: healed })).toEqual({ moved: false });
+  });
+
+  it('a draft saved before drafts had boxes (a whole-frame PNG) reopens as a whole-frame box, pixels intact', async () => {
+    const oldDir = mkdtempSync(path.join(os.tmpdir(), 'studio-old-draft-'));
+    try {
+      const w = 40, h = 30;
+      const raw = boxMask(w, h, 5, 6, 17, 20);
+      const maskPng = await pngOf(raw, w, h, 1);
+      const exclusionPng = await pngOf(boxMask(w, h, 30, 0, 40, 10), w, h, 1);
+      // The data folder as the previous release left it: schema 6, whole-frame PNGs in the store.
+      const db = openDatabase(path.join(oldDir, 'history.sqlite'), MIGRATIONS.filter((m) => m.version <= 6));
+      const store = new BlobStore(path.join(oldDir, 'store'));
+      const photo = await pngOf(texture(w, h), w, h);
+      const projectId = new HistoryRepository(db).createProjectWithImage('old', {
+        fileName: 'old.png', sourcePath: null, contentHash: await store.put(photo), format: 'png', width: w, height: h,
+        bitDepth: 8, channels: 3, orientation: 1, hasIcc: false, bytes: photo.length,
+      });
+      const versionId = (db.prepare('SELECT id FROM versions WHERE project_id = ?').get(projectId) as { id: number }).id;
+      db.prepare('INSERT INTO mask_drafts (project_id, version_id, content_hash, exclusion_hash, updated_at) VALUES (?, ?, ?, ?, ?)')
+        .run(projectId, versionId, await store.put(maskPng), await store.put(exclusionPng), '2026-01-02T03:04:05.000Z');
+      db.close();
+
+      const reopened = new StudioService({ dataDir: oldDir, mode: 'browser', version: 'test' });
+      try {
+        const draft = (await reopened.call('masks.getDraft', { projectId }))!;
+        expect(draft).toEqual({
+          versionId, savedAt: '2026-01-02T03:04:05.000Z',
+          mask: { png: maskPng, x: 0, y: 0, width: w, height: h }, exclusion: { png: exclusionPng, x: 0, y: 0, width: w, height: h },
+        });
+        expect(Buffer.from((await decodeMaskRegion(draft.mask!, w, h)).mask).equals(raw)).toBe(true);
+        // Saving over it stores the new form.
+        const region = await regionOf(raw, w, h);
+        await reopened.call('masks.saveDraft', { projectId, versionId, mask: region });
+        expect((await reopened.call('masks.getDraft', { projectId }))!.mask).toEqual(region);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      rmSync(oldDir, { recursive: true, force: true });
+    }
   });
 
   it('PatchMatch never copies from the exclusion mask', async () => {

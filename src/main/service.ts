@@ -8,18 +8,18 @@ import path from 'node:path';
 import {
   MAX_SAMPLES, requestSchemas, isMethod,
   type AppInfo, type EventMap, type EventName, type FileRef, type InpaintParams, type Method,
-  type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
+  type MaskRegion, type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
 import { maskEmptyError, StudioError, toWireError } from '../shared/errors';
 import { resolveWorkingEdge } from '../shared/manifest';
 import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
-import { HistoryRepository } from './history/repository';
+import { HistoryRepository, type StoredMaskBox } from './history/repository';
 import { BlobStore, writeFileAtomic } from './history/store';
 import { exportName, VersionPixels, type LoadedVersion } from './history/version-pixels';
 import { checkFileName, decodeImage, encodeRaw, probeImage, type EncodedOutput } from './imaging/io';
 import { RegionReader } from './imaging/region';
-import { checkCoverageUsable, decodeMask, decodeMaskRegion, type PlacedMask } from './pipeline/mask-input';
+import { checkCoverageUsable, decodeMaskBox, decodeMaskRegion, type PlacedMask } from './pipeline/mask-input';
 import { grownHole } from './pipeline/effective-mask';
 import { runInpaint } from './pipeline/inpaint';
 import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
@@ -180,11 +180,13 @@ export class StudioService {
       }
       case 'masks.saveDraft': {
         const r = req as ParsedRequestOf<'masks.saveDraft'>;
-        const detail = this.repo.detail(r.projectId);
+        this.repo.project(r.projectId);
+        const { width, height } = this.repo.imageOfProject(r.projectId);
         if (this.repo.version(r.versionId).projectId !== r.projectId) throw new StudioError('BAD_REQUEST', `version ${r.versionId} belongs to another project`);
-        await decodeMask(r.mask, detail.image.width, detail.image.height); // reject a wrong-sized or unreadable draft now
-        if (r.exclusion) await decodeMask(r.exclusion, detail.image.width, detail.image.height);
-        this.repo.saveMaskDraft(r.projectId, r.versionId, await this.store.put(r.mask), r.exclusion ? await this.store.put(r.exclusion) : null);
+        // Reject a box outside the photo, a PNG of the wrong size or an unreadable one now; only the boxes are decoded.
+        if (r.mask) await decodeMaskBox(r.mask, width, height);
+        if (r.exclusion) await decodeMaskBox(r.exclusion, width, height, 'exclusion mask');
+        this.repo.saveMaskDraft(r.projectId, r.versionId, await this.storeMaskBox(r.mask), await this.storeMaskBox(r.exclusion ?? null));
         return { savedAt: this.repo.maskDraft(r.projectId)!.updatedAt };
       }
       case 'masks.getDraft': {
@@ -192,8 +194,15 @@ export class StudioService {
         this.repo.project(r.projectId);
         const draft = this.repo.maskDraft(r.projectId);
         if (!draft) return null;
-        const exclusion = draft.exclusionHash === null ? null : await this.store.get(draft.exclusionHash);
-        return { versionId: draft.versionId, mask: await this.store.get(draft.contentHash), exclusion, savedAt: draft.updatedAt };
+        return { versionId: draft.versionId, mask: await this.loadMaskBox(draft.mask), exclusion: await this.loadMaskBox(draft.exclusion), savedAt: draft.updatedAt };
+      }
+      case 'masks.moveDraft': {
+        const r = req as ParsedRequestOf<'masks.moveDraft'>;
+        const to = this.repo.version(r.toVersionId);
+        if (to.projectId !== r.projectId || to.parentId !== r.fromVersionId) {
+          throw new StudioError('BAD_REQUEST', `version ${r.toVersionId} is not a child of version ${r.fromVersionId} in project ${r.projectId}; a draft only follows a version to the one made from it`);
+        }
+        return { moved: this.repo.moveMaskDraft(r.projectId, r.fromVersionId, r.toVersionId) };
       }
       case 'segment.select': {
         const r = req as ParsedRequestOf<'segment.select'>;
@@ -232,6 +241,17 @@ export class StudioService {
       canOpenDialog: this.options.host?.pickImageFile !== undefined,
       maxSamples: MAX_SAMPLES,
     };
+  }
+
+  /** A draft layer into the content store: the PNG of its box, kept as sent. */
+  private async storeMaskBox(region: MaskRegion | null): Promise<StoredMaskBox | null> {
+    if (!region) return null;
+    return { contentHash: await this.store.put(region.png), box: { x: region.x, y: region.y, width: region.width, height: region.height } };
+  }
+
+  private async loadMaskBox(layer: StoredMaskBox | null): Promise<MaskRegion | null> {
+    if (!layer) return null;
+    return { png: await this.store.get(layer.contentHash), ...layer.box };
   }
 
   /** The working edge a diffusion run of `modelId` uses (the studio's setting, else the model's own). */

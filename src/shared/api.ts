@@ -236,9 +236,21 @@ export const requestSchemas = {
    * comparing samples at full resolution before choosing one.
    */
   'samples.region': z.object({ sampleId: id, ...regionRect }).strict(),
-  /** Autosave of the mask being painted (PNG at image size), one draft per project; `exclusion`: the "protect from sampling" mask, if painted. */
-  'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: bytes, exclusion: bytes.optional() }).strict(),
+  /**
+   * Autosave of the mask being painted, one draft per project, each layer as
+   * its bounding box (checked like a fill's): `mask` is null when the fill
+   * layer is empty (only the exclusion was painted); `exclusion`: the
+   * "protect from sampling" mask, if painted. An emptied draft is removed
+   * with masks.clearDraft.
+   */
+  'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: maskRegionSchema.nullable(), exclusion: maskRegionSchema.optional() }).strict(),
   'masks.getDraft': z.object({ projectId: id }).strict(),
+  /**
+   * A heal made `toVersionId` from `fromVersionId` (its parent, same photo
+   * size): a draft drawn on the parent now belongs to the child, boxes and
+   * PNGs unchanged. A draft on any other version stays where it is.
+   */
+  'masks.moveDraft': z.object({ projectId: id, fromVersionId: id, toVersionId: id }).strict(),
   'masks.clearDraft': z.object({ projectId: id }).strict(),
   /** Semantic selection on a version's pixels; the answer is a full-size mask PNG (white = selected), already grown. */
   'segment.select': z.object({
@@ -315,7 +327,10 @@ export interface ResponseMap {
     readonly rgba: Uint8Array;
   };
   'masks.saveDraft': { readonly savedAt: string };
-  'masks.getDraft': { readonly versionId: number; readonly mask: Uint8Array; readonly exclusion: Uint8Array | null; readonly savedAt: string } | null;
+  /** Each layer as saved (drafts from before boxes come back as whole-frame boxes); null: no draft. */
+  'masks.getDraft': { readonly versionId: number; readonly mask: MaskRegion | null; readonly exclusion: MaskRegion | null; readonly savedAt: string } | null;
+  /** Whether a draft was on `fromVersionId` and now is on `toVersionId`. */
+  'masks.moveDraft': { readonly moved: boolean };
   'masks.clearDraft': { readonly cleared: boolean };
   'segment.select': {
     readonly mask: Uint8Array;

@@ -94,6 +94,9 @@ describe.sequential('photographer basics in browser mode', () => {
     await drag(page, [toPage(g, 60, 60), toPage(g, 120, 100), toPage(g, 160, 140)]);
     await expect.poll(() => maskFilled(page)).toBeGreaterThan(0);
     const painted = await maskFilled(page);
+    // Its autosaved draft, on the version the heals start from.
+    await expect.poll(() => page.getByTestId('draft-status').getAttribute('data-state'), { timeout: 15_000 }).toBe('saved');
+    const drafted = (await studio.call('masks.getDraft', { projectId }))!;
 
     await page.keyboard.press('j');
     expect(await page.getByTestId('stage-container').getAttribute('data-tool')).toBe('heal');
@@ -120,6 +123,8 @@ describe.sequential('photographer basics in browser mode', () => {
     await expect.poll(() => page.locator('[data-testid="version-item"][data-head="true"]').getAttribute('data-version-id')).toBe(String(head.id));
     expect(await page.getByTestId('result-view').count()).toBe(0);
     await expect.poll(() => maskFilled(page)).toBe(painted);
+    // The draft followed the heals to the head, as saved (same box, same PNG).
+    expect(await studio.call('masks.getDraft', { projectId })).toEqual({ ...drafted, versionId: head.id });
 
     const healed = await versionPixels(studio, head.id);
     let far = 0, farChanged = 0, dotErr = 0, dotN = 0, darkLeft = 0;
@@ -191,10 +196,12 @@ describe.sequential('photographer basics in browser mode', () => {
     await page.getByTestId('result-view').and(page.locator('[data-finished="true"]')).waitFor({ timeout: 120_000 });
     expect(await page.getByRole('alert').allTextContents()).toEqual([]);
 
-    // The autosaved draft holds both layers.
-    await expect.poll(async () => (await studio.call('masks.getDraft', { projectId }))?.exclusion?.length ?? 0, { timeout: 15_000 }).toBeGreaterThan(0);
+    // The autosaved draft holds both layers, each as its bounding box: the exclusion's is the painted rectangle, as sent with the fill.
+    await expect.poll(async () => (await studio.call('masks.getDraft', { projectId }))?.exclusion?.png.length ?? 0, { timeout: 15_000 }).toBeGreaterThan(0);
     const draft = (await studio.call('masks.getDraft', { projectId }))!;
-    const ex = await sharp(Buffer.from(draft.exclusion!)).extractChannel(0).raw().toBuffer();
+    const { png: draftPng, ...draftBox } = draft.exclusion!;
+    expect(draftBox).toEqual({ x: sentExclusion.x, y: sentExclusion.y, width: sentExclusion.width, height: sentExclusion.height });
+    const ex = await sharp(Buffer.from(draftPng)).extractChannel(0).raw().toBuffer();
     let n = 0;
     for (const v of ex) if (v > 127) n++;
     expect(n).toBe(excluded);

@@ -97,4 +97,35 @@ describe('migrations on a real file', () => {
       t.done();
     }
   });
+  it('007 gives drafts saved as whole frames their whole frame as box, and lets a draft have no fill layer', () => {
+    const t = tempFile();
+    try {
+      const v6 = openDatabase(t.file, MIGRATIONS.filter((m) => m.version <= 6));
+      const at = 'x';
+      for (const id of [1, 2]) {
+        v6.prepare("INSERT INTO projects (id, name, created_at, updated_at) VALUES (?, 'p', ?, ?)").run(id, at, at);
+        v6.prepare("INSERT INTO images (id, project_id, file_name, content_hash, format, width, height, bit_depth, channels, bytes, created_at) VALUES (?, ?, 'a.png', 'h', 'png', ?, ?, 8, 3, 1, ?)")
+          .run(id, id, 6000 + id, 4000 + id, at);
+        v6.prepare("INSERT INTO versions (id, project_id, label, created_at) VALUES (?, ?, 'Original', ?)").run(id, id, at);
+      }
+      v6.prepare("INSERT INTO mask_drafts (project_id, version_id, content_hash, exclusion_hash, updated_at) VALUES (1, 1, 'm1', 'e1', 't1')").run();
+      v6.prepare("INSERT INTO mask_drafts (project_id, version_id, content_hash, exclusion_hash, updated_at) VALUES (2, 2, 'm2', NULL, 't2')").run();
+      v6.close();
+      const now = openDatabase(t.file);
+      expect(now.prepare('SELECT * FROM mask_drafts ORDER BY project_id').all()).toEqual([
+        { project_id: 1, version_id: 1, content_hash: 'm1', box_x: 0, box_y: 0, box_width: 6001, box_height: 4001,
+          exclusion_hash: 'e1', exclusion_x: 0, exclusion_y: 0, exclusion_width: 6001, exclusion_height: 4001, updated_at: 't1' },
+        { project_id: 2, version_id: 2, content_hash: 'm2', box_x: 0, box_y: 0, box_width: 6002, box_height: 4002,
+          exclusion_hash: null, exclusion_x: 0, exclusion_y: 0, exclusion_width: 0, exclusion_height: 0, updated_at: 't2' },
+      ]);
+      // A draft of the exclusion alone; the table still belongs to its project.
+      now.prepare("UPDATE mask_drafts SET content_hash = NULL, box_width = 0, box_height = 0 WHERE project_id = 2").run();
+      expect(() => now.prepare("INSERT INTO mask_drafts (project_id, version_id, updated_at) VALUES (99, 1, 'x')").run()).toThrow(/FOREIGN KEY/);
+      now.prepare('DELETE FROM projects WHERE id = 1').run();
+      expect(now.prepare('SELECT project_id FROM mask_drafts').all()).toEqual([{ project_id: 2 }]);
+      now.close();
+    } finally {
+      t.done();
+    }
+  });
 });

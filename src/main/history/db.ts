@@ -10,6 +10,7 @@ import m003 from './migrations/003_batch.sql';
 import m004 from './migrations/004_draft_exclusion.sql';
 import m005 from './migrations/005_mask_box.sql';
 import m006 from './migrations/006_run_purpose.sql';
+import m007 from './migrations/007_draft_box.sql';
 
 export type Db = Database.Database;
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: '004_draft_exclusion', sql: m004 },
   { version: 5, name: '005_mask_box', sql: m005 },
   { version: 6, name: '006_run_purpose', sql: m006 },
+  { version: 7, name: '007_draft_box', sql: m007 },
 ];
 
 export class SchemaError extends Error {}

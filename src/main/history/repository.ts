@@ -25,6 +25,26 @@ export interface MaskRow {
   box_x: number; box_y: number; box_width: number; box_height: number;
 }
 
+/** A draft layer is stored as the PNG of its box at (x, y); a NULL hash is an empty layer (box 0 × 0). Drafts from before 007 hold the whole frame as their box. */
+interface MaskDraftRow {
+  project_id: number; version_id: number; updated_at: string;
+  content_hash: string | null; box_x: number; box_y: number; box_width: number; box_height: number;
+  exclusion_hash: string | null; exclusion_x: number; exclusion_y: number; exclusion_width: number; exclusion_height: number;
+}
+
+/** A mask layer in the content store: the hash of its box's PNG and where the box lies on the photo. */
+export interface StoredMaskBox { readonly contentHash: string; readonly box: MaskBounds }
+
+export interface StoredDraft {
+  readonly versionId: number;
+  readonly mask: StoredMaskBox | null;
+  readonly exclusion: StoredMaskBox | null;
+  readonly updatedAt: string;
+}
+
+const boxColumns = (layer: StoredMaskBox | null): [string | null, number, number, number, number] =>
+  layer ? [layer.contentHash, layer.box.x, layer.box.y, layer.box.width, layer.box.height] : [null, 0, 0, 0, 0];
+
 const now = () => new Date().toISOString();
 
 const toImage = (r: ImageRow): ImageSummary => ({
@@ -212,21 +232,38 @@ export class HistoryRepository {
     })();
   }
 
-  saveMaskDraft(projectId: number, versionId: number, contentHash: string, exclusionHash: string | null = null): void {
-    this.db.prepare(`INSERT INTO mask_drafts (project_id, version_id, content_hash, exclusion_hash, updated_at) VALUES (?, ?, ?, ?, ?)
+  /** The draft of a project: each layer (null when empty) as the hash of its box's PNG and where the box lies. */
+  saveMaskDraft(projectId: number, versionId: number, mask: StoredMaskBox | null, exclusion: StoredMaskBox | null = null): void {
+    const m = boxColumns(mask), e = boxColumns(exclusion);
+    this.db.prepare(`INSERT INTO mask_drafts (project_id, version_id, content_hash, box_x, box_y, box_width, box_height,
+        exclusion_hash, exclusion_x, exclusion_y, exclusion_width, exclusion_height, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(project_id) DO UPDATE SET version_id = excluded.version_id, content_hash = excluded.content_hash,
-        exclusion_hash = excluded.exclusion_hash, updated_at = excluded.updated_at`)
-      .run(projectId, versionId, contentHash, exclusionHash, now());
+        box_x = excluded.box_x, box_y = excluded.box_y, box_width = excluded.box_width, box_height = excluded.box_height,
+        exclusion_hash = excluded.exclusion_hash, exclusion_x = excluded.exclusion_x, exclusion_y = excluded.exclusion_y,
+        exclusion_width = excluded.exclusion_width, exclusion_height = excluded.exclusion_height, updated_at = excluded.updated_at`)
+      .run(projectId, versionId, ...m, ...e, now());
   }
 
   clearMaskDraft(projectId: number): void {
     this.db.prepare('DELETE FROM mask_drafts WHERE project_id = ?').run(projectId);
   }
 
-  maskDraft(projectId: number): { versionId: number; contentHash: string; exclusionHash: string | null; updatedAt: string } | null {
-    const r = this.db.prepare('SELECT version_id, content_hash, exclusion_hash, updated_at FROM mask_drafts WHERE project_id = ?').get(projectId) as
-      { version_id: number; content_hash: string; exclusion_hash: string | null; updated_at: string } | undefined;
-    return r ? { versionId: r.version_id, contentHash: r.content_hash, exclusionHash: r.exclusion_hash, updatedAt: r.updated_at } : null;
+  maskDraft(projectId: number): StoredDraft | null {
+    const r = this.db.prepare('SELECT * FROM mask_drafts WHERE project_id = ?').get(projectId) as MaskDraftRow | undefined;
+    if (!r) return null;
+    return {
+      versionId: r.version_id,
+      mask: r.content_hash === null ? null : { contentHash: r.content_hash, box: { x: r.box_x, y: r.box_y, width: r.box_width, height: r.box_height } },
+      exclusion: r.exclusion_hash === null ? null
+        : { contentHash: r.exclusion_hash, box: { x: r.exclusion_x, y: r.exclusion_y, width: r.exclusion_width, height: r.exclusion_height } },
+      updatedAt: r.updated_at,
+    };
+  }
+
+  /** Re-keys the project's draft from version `from` to `to` (its PNGs and boxes untouched); false if the draft is elsewhere or absent. */
+  moveMaskDraft(projectId: number, from: number, to: number): boolean {
+    return this.db.prepare('UPDATE mask_drafts SET version_id = ? WHERE project_id = ? AND version_id = ?').run(to, projectId, from).changes > 0;
   }
 
   /** Makes a sample the new head version of its project. */

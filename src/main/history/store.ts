@@ -54,7 +54,7 @@ export class BlobStore {
     }
   }
 
-  async get(hash: string): Promise<Uint8Array> {
+  async get(hash: string): Promise<Uint8Array<ArrayBuffer>> {
     try {
       const bytes = await fs.readFile(this.pathOf(hash));
       if (sha256(bytes) !== hash) {

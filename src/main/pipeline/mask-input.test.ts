@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeMask, decodeMaskRegion, wholeFrameMaskRegion } from './mask-input';
+import { decodeMask, decodeMaskBox, decodeMaskRegion, wholeFrameMaskRegion } from './mask-input';
 
 async function greyPng(values: readonly number[], width = values.length): Promise<Uint8Array<ArrayBuffer>> {
   const out = await sharp(Buffer.from(values), { raw: { width, height: values.length / width, channels: 1 } }).png().toBuffer();
@@ -37,6 +37,13 @@ describe('decodeMaskRegion', () => {
     ]);
     expect(placed.filled).toBe(4);
     expect(placed.box).toEqual({ x: 2, y: 1, width: 3, height: 2 });
+  });
+
+  it('decodeMaskBox checks the box the same way and decodes only the box (a draft)', async () => {
+    const region = { png: await greyPng([255, 0, 130, 127, 200, 255], 3), x: 2, y: 1, width: 3, height: 2 };
+    expect([...(await decodeMaskBox(region, 6, 4))]).toEqual([255, 0, 130, 0, 200, 255]);
+    await expect(decodeMaskBox({ ...region, x: 4 }, 6, 4, 'exclusion mask')).rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/exclusion mask's box \(3×2 at 4,1\) reaches outside the 6×4 photo/) });
+    await expect(decodeMaskBox({ ...region, height: 3 }, 6, 4)).rejects.toMatchObject({ code: 'MASK_SIZE_MISMATCH', message: expect.stringMatching(/3×2 but its box says 3×3/) });
   });
 
   it('equals decoding the same mask as a whole frame', async () => {

@@ -41,7 +41,7 @@ function photoSizeMismatch(got: { width: number | undefined; height: number | un
   return new StudioError('MASK_SIZE_MISMATCH', `the mask is ${got.width}×${got.height} but the image is ${width}×${height}; masks must match the photo's size (after orientation)`);
 }
 
-/** A whole-frame mask (a draft, a mask file) at the photo's size. */
+/** A whole-frame mask (a mask file) at the photo's size. */
 export async function decodeMask(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   const size = await readMaskSize(bytes);
   if (size.width !== width || size.height !== height) throw photoSizeMismatch(size, width, height);
@@ -58,11 +58,12 @@ export interface PlacedMask {
 }
 
 /**
- * Decodes a mask sent as its bounding box and places it on a photo of
- * width × height. `what` names the mask in messages ("mask", "exclusion mask").
- * Only the box is decoded; the frame around it is zero.
+ * Checks a mask sent as its bounding box against a photo of width × height
+ * (the box lies inside it, the PNG is the box's size) and decodes the box
+ * alone: one byte per box pixel, row-major. `what` names the mask in
+ * messages ("mask", "exclusion mask").
  */
-export async function decodeMaskRegion(region: MaskRegion, width: number, height: number, what = 'mask'): Promise<PlacedMask> {
+export async function decodeMaskBox(region: MaskRegion, width: number, height: number, what = 'mask'): Promise<Uint8Array> {
   const { x, y, width: bw, height: bh } = region;
   if (x + bw > width || y + bh > height) {
     throw new StudioError('MASK_SIZE_MISMATCH', `the ${what}'s box (${bw}×${bh} at ${x},${y}) reaches outside the ${width}×${height} photo`);
@@ -71,7 +72,17 @@ export async function decodeMaskRegion(region: MaskRegion, width: number, height
   if (size.width !== bw || size.height !== bh) {
     throw new StudioError('MASK_SIZE_MISMATCH', `the ${what} PNG is ${size.width}×${size.height} but its box says ${bw}×${bh}`);
   }
-  const crop = await decodeMaskPixels(region.png, bw, bh);
+  return decodeMaskPixels(region.png, bw, bh);
+}
+
+/**
+ * Decodes a mask sent as its bounding box and places it on a photo of
+ * width × height (checked as decodeMaskBox does). Only the box is decoded;
+ * the frame around it is zero.
+ */
+export async function decodeMaskRegion(region: MaskRegion, width: number, height: number, what = 'mask'): Promise<PlacedMask> {
+  const { x, y, width: bw, height: bh } = region;
+  const crop = await decodeMaskBox(region, width, height, what);
   const mask = new Uint8Array(width * height);
   let filled = 0;
   for (let row = 0; row < bh; row++) {

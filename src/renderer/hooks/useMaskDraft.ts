@@ -3,13 +3,14 @@
  * the version the draft was drawn on, saved a moment after the last edit,
  * cleared when the user empties the mask. Nothing is saved until the mask
  * was actually edited here, so opening another version never overwrites a
- * draft.
+ * draft. Each layer travels as its bounding box (encodeMaskRegion): painting
+ * a few spots on a 24-MP photo never encodes the whole frame.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { StudioApi } from '../../shared/api';
-import { encodeMaskPng } from '../mask/maskPng';
-import { decodeMaskPng } from '../mask/maskPngDecode';
-import { isMaskEmpty, type MaskRaster } from '../mask/tiledMask';
+import { encodeMaskRegion } from '../mask/maskPng';
+import { decodeMaskRegionPng } from '../mask/maskPngDecode';
+import { createMask, isMaskEmpty, type MaskRaster } from '../mask/tiledMask';
 
 export const DRAFT_DELAY_MS = 800;
 
@@ -40,8 +41,9 @@ export function useMaskDraft(
           setStatus({ state: 'idle', savedAt: null });
           return;
         }
-        const restored = await decodeMaskPng(draft.mask, width, height);
-        const restoredExclusion = draft.exclusion ? await decodeMaskPng(draft.exclusion, width, height) : null;
+        // A draft of the exclusion alone has no fill layer: the fill mask starts empty.
+        const restored = draft.mask ? await decodeMaskRegionPng(draft.mask, width, height) : createMask(width, height);
+        const restoredExclusion = draft.exclusion ? await decodeMaskRegionPng(draft.exclusion, width, height) : null;
         if (!live) return;
         baseline.current = restored;
         saved.current = true;
@@ -74,8 +76,8 @@ export function useMaskDraft(
       setStatus((s) => ({ ...s, state: 'saving' }));
       const work = empty
         ? api.call('masks.clearDraft', { projectId }).then(() => { saved.current = false; return null; })
-        : Promise.all([encodeMaskPng(mask), withExclusion ? encodeMaskPng(exclusion) : null])
-          .then(([png, excl]) => api.call('masks.saveDraft', { projectId, versionId, mask: png, ...(excl ? { exclusion: excl } : {}) }))
+        : Promise.all([isMaskEmpty(mask) ? null : encodeMaskRegion(mask), withExclusion ? encodeMaskRegion(exclusion) : null])
+          .then(([region, excl]) => api.call('masks.saveDraft', { projectId, versionId, mask: region, ...(excl ? { exclusion: excl } : {}) }))
           .then((r) => { saved.current = true; return r.savedAt; });
       work.then(
         (savedAt) => { baseline.current = mask; baselineExclusion.current = exclusion; setStatus({ state: empty ? 'idle' : 'saved', savedAt }); },

@@ -178,17 +178,24 @@ export const replaceMask: MaskAction<MaskRaster> = {
 /**
  * Builds a mask from decoded pixels: `value(i)` of pixel i (row-major),
  * > 127 = fill, as the contract defines; fill levels below 255 (a soft
- * edge) are kept.
+ * edge) are kept. With `box`, the pixels are those of that box (inside the
+ * width × height mask; a mask sent as its bounding box) and everything
+ * outside it is empty.
  */
-export function maskFromPixels(width: number, height: number, value: (i: number) => number): MaskRaster {
-  return writeSpanValues(createMask(width, height), 'max', (write) => {
-    for (let y = 0; y < height; y++) {
+export function maskFromPixels(width: number, height: number, value: (i: number) => number, box: PixelBounds = { x: 0, y: 0, width, height }): MaskRaster {
+  const mask = createMask(width, height);
+  if (box.x < 0 || box.y < 0 || box.x + box.width > width || box.y + box.height > height) {
+    throw new Error(`box ${box.width}×${box.height} at ${box.x},${box.y} is not inside the ${width}×${height} mask`);
+  }
+  return writeSpanValues(mask, 'max', (write) => {
+    for (let y = 0; y < box.height; y++) {
+      const row = y * box.width;
       let start = -1;
-      for (let x = 0; x <= width; x++) {
-        const on = x < width && value(y * width + x) > 127;
+      for (let x = 0; x <= box.width; x++) {
+        const on = x < box.width && value(row + x) > 127;
         if (on && start < 0) start = x;
         else if (!on && start >= 0) {
-          write(y, start, x - 1, (xx) => value(y * width + xx));
+          write(box.y + y, box.x + start, box.x + x - 1, (xx) => value(row + xx - box.x));
           start = -1;
         }
       }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskFromPixels } from './maskActions';
 import { crc32, encodeMaskPng, encodeMaskRegion } from './maskPng';
 import { createMask, maskValue, writeSpanValues, writeSpans } from './tiledMask';
 
@@ -82,6 +83,33 @@ describe('mask PNG', () => {
     for (const mask of [createMask(64, 48), erased]) {
       await expect(encodeMaskRegion(mask)).rejects.toMatchObject({ code: 'MASK_EMPTY', message: expect.stringMatching(/mask is empty/) });
     }
+  });
+});
+
+describe('restoring a mask region (a saved draft)', () => {
+  it('places the box\'s pixels back at the same place across tile edges: the same raster, empty tiles left out', async () => {
+    const W = 700, H = 600;
+    const mask = writeSpanValues(writeSpans(createMask(W, H), 255, (write) => {
+      for (let y = 250; y < 263; y++) write(y, 240, 520);
+      write(300, 511, 515);
+      write(513, 255, 256);
+    }), 'set', (write) => write(262, 230, 239, (x) => 130 + x - 230));
+    const region = await encodeMaskRegion(mask);
+    const pixels = await pngPixels(region.png);
+    const restored = maskFromPixels(W, H, (i) => pixels.data[i]!, region);
+    expect(restored.filled).toBe(mask.filled);
+    expect(restored.tiles.map((t) => t === null)).toEqual(mask.tiles.map((t) => t === null));
+    expect(restored.tiles.map((t) => (t ? [...t.data] : null))).toEqual(mask.tiles.map((t) => (t ? [...t.data] : null)));
+    // The same raster as restoring the whole-frame PNG of the same mask.
+    const whole = await pngPixels(await encodeMaskPng(mask));
+    expect(maskFromPixels(W, H, (i) => whole.data[i]!).tiles.map((t) => (t ? [...t.data] : null))).toEqual(restored.tiles.map((t) => (t ? [...t.data] : null)));
+  });
+
+  it('a box at the far corner, one pixel wide; a box reaching outside the mask is refused', () => {
+    const restored = maskFromPixels(300, 270, (i) => [255, 0, 200][i]!, { x: 299, y: 267, width: 1, height: 3 });
+    expect([maskValue(restored, 299, 267), maskValue(restored, 299, 268), maskValue(restored, 299, 269), maskValue(restored, 298, 269)]).toEqual([255, 0, 200, 0]);
+    expect(restored.filled).toBe(2);
+    expect(() => maskFromPixels(300, 270, () => 255, { x: 299, y: 0, width: 2, height: 1 })).toThrow(/not inside the 300×270 mask/);
   });
 });
 

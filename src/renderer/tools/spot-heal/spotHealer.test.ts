@@ -11,7 +11,9 @@ function fakeApi(options: { failRun?: number; draftVersion?: number } = {}) {
   const calls: { method: Method; request: unknown }[] = [];
   let runId = 0, head = 1;
   const runs = new Map<number, number>();
-  const saved: { versionId: number }[] = [];
+  // The service's draft: the version it is on (undefined: none).
+  const draft = { versionId: options.draftVersion };
+  const moves: { from: number; to: number; moved: boolean }[] = [];
   const api: StudioApi = {
     subscribe(l) { listeners.add(l); return () => { listeners.delete(l); }; },
     fileUrl: () => '',
@@ -32,17 +34,19 @@ function fakeApi(options: { failRun?: number; draftVersion?: number } = {}) {
           head += 1;
           return { project: { id: 1, headVersionId: head }, versions: [], runs: [] } as unknown as never;
         }
-        case 'masks.getDraft':
-          return (options.draftVersion === undefined ? null : { versionId: options.draftVersion, mask: new Uint8Array([1, 2, 3]), exclusion: null, savedAt: 'x' }) as never;
-        case 'masks.saveDraft':
-          saved.push({ versionId: (request as RequestOf<'masks.saveDraft'>).versionId });
-          return { savedAt: 'y' } as never;
+        case 'masks.moveDraft': {
+          const r = request as RequestOf<'masks.moveDraft'>;
+          const moved = draft.versionId === r.fromVersionId;
+          if (moved) draft.versionId = r.toVersionId;
+          moves.push({ from: r.fromVersionId, to: r.toVersionId, moved });
+          return { moved } as never;
+        }
         default:
           throw new Error(`unexpected call ${method}`);
       }
     },
   };
-  return { api, calls, runs, saved, listeners };
+  return { api, calls, runs, draft, moves, listeners };
 }
 
 function request(over: Partial<HealRequest> & Pick<HealRequest, 'onApplied' | 'onError'>): HealRequest {
@@ -80,8 +84,10 @@ describe('spot healer', () => {
     expect(box.width).toBeLessThanOrEqual(13);
     expect([...png.slice(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
     expect(jobs[0]!.exclusion).toBeUndefined();
-    // The draft drawn on version 1 followed the first heal to version 2.
-    expect(f.saved).toEqual([{ versionId: 2 }]);
+    // The draft drawn on version 1 followed each heal to the version it made, re-keyed by the service:
+    // no masks.getDraft / masks.saveDraft (any other call throws), so nothing was decoded or encoded.
+    expect(f.moves).toEqual([{ from: 1, to: 2, moved: true }, { from: 2, to: 3, moved: true }]);
+    expect(f.draft.versionId).toBe(3);
     expect(healer.takeCarried(3)).toBe(editor);
     expect(healer.takeCarried(2)).toBeNull();
     healer.releaseCarried(3);

@@ -147,12 +147,13 @@ export class SpotHealer {
     }
   }
 
-  /** A draft drawn on the healed version follows it to the new one, so a reload still finds it. */
+  /**
+   * A draft drawn on the healed version follows it to the new one, so a
+   * reload still finds it. The service re-keys it: a heal keeps the photo's
+   * size, so the draft's boxes and PNGs are the same on the new version and
+   * nothing is decoded or encoded.
+   */
   private async moveDraft(projectId: number, from: number, to: number): Promise<void> {
-    const draft = await this.api.call('masks.getDraft', { projectId });
-    if (!draft || draft.versionId !== from) return;
-    await this.api.call('masks.saveDraft', { projectId, versionId: to, mask: new Uint8Array(draft.mask),
-      ...(draft.exclusion ? { exclusion: new Uint8Array(draft.exclusion) } : {}),
-    });
+    await this.api.call('masks.moveDraft', { projectId, fromVersionId: from, toVersionId: to });
   }
 }
