@@ -8,18 +8,19 @@ import path from 'node:path';
 import {
   MAX_SAMPLES, requestSchemas, isMethod,
   type AppInfo, type EventMap, type EventName, type FileRef, type InpaintParams, type Method,
-  type MaskRegion, type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
+  type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
 import { maskEmptyError, StudioError, toWireError } from '../shared/errors';
 import { resolveWorkingEdge } from '../shared/manifest';
 import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
-import { HistoryRepository, type StoredMaskBox } from './history/repository';
+import { HistoryRepository } from './history/repository';
+import { DraftEndpoints } from './history/draft-endpoints';
 import { BlobStore, writeFileAtomic } from './history/store';
 import { exportName, VersionPixels, type LoadedVersion } from './history/version-pixels';
 import { checkFileName, decodeImage, encodeRaw, probeImage, type EncodedOutput } from './imaging/io';
 import { RegionReader } from './imaging/region';
-import { checkCoverageUsable, decodeMaskBox, decodeMaskRegion, type PlacedMask } from './pipeline/mask-input';
+import { checkCoverageUsable, decodeMaskRegion, type PlacedMask } from './pipeline/mask-input';
 import { grownHole } from './pipeline/effective-mask';
 import { runInpaint } from './pipeline/inpaint';
 import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
@@ -87,6 +88,7 @@ export class StudioService {
   private readonly batchRepo: BatchRepository;
   readonly allowedFolders: AllowedFolders;
   private readonly batchEndpoints: BatchEndpoints;
+  private readonly drafts: DraftEndpoints;
 
   constructor(readonly options: ServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -95,6 +97,7 @@ export class StudioService {
     this.store = new BlobStore(path.join(options.dataDir, 'store'));
     this.pixels = new VersionPixels(this.repo, this.store, path.join(options.dataDir, 'cache'));
     this.regions = new RegionReader(this.pixels);
+    this.drafts = new DraftEndpoints(this.repo, this.store);
     this.repo.failInterruptedRuns();
     this.models = new ModelCatalog(options.modelRoots ?? modelRoots(packageRoot(), options.dataDir));
     this.batchRepo = new BatchRepository(this.db);
@@ -178,32 +181,8 @@ export class StudioService {
         const versionId = this.repo.revertTo((req as ParsedRequestOf<'versions.revert'>).versionId);
         return this.repo.detail(this.repo.version(versionId).projectId);
       }
-      case 'masks.saveDraft': {
-        const r = req as ParsedRequestOf<'masks.saveDraft'>;
-        this.repo.project(r.projectId);
-        const { width, height } = this.repo.imageOfProject(r.projectId);
-        if (this.repo.version(r.versionId).projectId !== r.projectId) throw new StudioError('BAD_REQUEST', `version ${r.versionId} belongs to another project`);
-        // Reject a box outside the photo, a PNG of the wrong size or an unreadable one now; only the boxes are decoded.
-        if (r.mask) await decodeMaskBox(r.mask, width, height);
-        if (r.exclusion) await decodeMaskBox(r.exclusion, width, height, 'exclusion mask');
-        this.repo.saveMaskDraft(r.projectId, r.versionId, await this.storeMaskBox(r.mask), await this.storeMaskBox(r.exclusion ?? null));
-        return { savedAt: this.repo.maskDraft(r.projectId)!.updatedAt };
-      }
-      case 'masks.getDraft': {
-        const r = req as ParsedRequestOf<'masks.getDraft'>;
-        this.repo.project(r.projectId);
-        const draft = this.repo.maskDraft(r.projectId);
-        if (!draft) return null;
-        return { versionId: draft.versionId, mask: await this.loadMaskBox(draft.mask), exclusion: await this.loadMaskBox(draft.exclusion), savedAt: draft.updatedAt };
-      }
-      case 'masks.moveDraft': {
-        const r = req as ParsedRequestOf<'masks.moveDraft'>;
-        const to = this.repo.version(r.toVersionId);
-        if (to.projectId !== r.projectId || to.parentId !== r.fromVersionId) {
-          throw new StudioError('BAD_REQUEST', `version ${r.toVersionId} is not a child of version ${r.fromVersionId} in project ${r.projectId}; a draft only follows a version to the one made from it`);
-        }
-        return { moved: this.repo.moveMaskDraft(r.projectId, r.fromVersionId, r.toVersionId) };
-      }
+      case 'masks.saveDraft': case 'masks.getDraft': case 'masks.moveDraft': case 'masks.clearDraft':
+        return this.drafts.handle(method, req as never);
       case 'segment.select': {
         const r = req as ParsedRequestOf<'segment.select'>;
         const v = await this.loadVersion(r.versionId);
@@ -218,12 +197,6 @@ export class StudioService {
       case 'batch.folders': case 'batch.pickFolder': case 'batch.start': case 'batch.pause':
       case 'batch.resume': case 'batch.cancel': case 'batch.list': case 'batch.items':
         return this.batchEndpoints.handle(method, req as never);
-      case 'masks.clearDraft': {
-        const r = req as ParsedRequestOf<'masks.clearDraft'>;
-        const had = this.repo.maskDraft(r.projectId) !== null;
-        this.repo.clearMaskDraft(r.projectId);
-        return { cleared: had };
-      }
     }
   }
 
@@ -244,16 +217,6 @@ export class StudioService {
   }
 
   /** A draft layer into the content store: the PNG of its box, kept as sent. */
-  private async storeMaskBox(region: MaskRegion | null): Promise<StoredMaskBox | null> {
-    if (!region) return null;
-    return { contentHash: await this.store.put(region.png), box: { x: region.x, y: region.y, width: region.width, height: region.height } };
-  }
-
-  private async loadMaskBox(layer: StoredMaskBox | null): Promise<MaskRegion | null> {
-    if (!layer) return null;
-    return { png: await this.store.get(layer.contentHash), ...layer.box };
-  }
-
   /** The working edge a diffusion run of `modelId` uses (the studio's setting, else the model's own). */
   private async workingEdgeFor(modelId: string | null | undefined): Promise<number> {
     const installed = (await this.models.photoModels()).find((m) => m.manifest.id === modelId);
