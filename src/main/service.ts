@@ -216,7 +216,6 @@ export class StudioService {
     };
   }
 
-  /** A draft layer into the content store: the PNG of its box, kept as sent. */
   /** The working edge a diffusion run of `modelId` uses (the studio's setting, else the model's own). */
   private async workingEdgeFor(modelId: string | null | undefined): Promise<number> {
     const installed = (await this.models.photoModels()).find((m) => m.manifest.id === modelId);

@@ -173,3 +173,32 @@ describe('pyramidDepth', () => {
     expect(pyramidDepth({ patchSize: 7, inradius: 30, guideScale: 1000 })).toBe(2);
   });
 });
+
+describe('runGuidedPatchMatchBatch cancelled', () => {
+  it('asks for no guide once the batch has been cancelled', async () => {
+    const w = 300, h = 200;
+    const image = randomNoise(w, h, 3, 5);
+    const mask = new Uint8Array(w * h);
+    const disc = discMask(w, h, 150, 100, 30);
+    for (let i = 0; i < mask.length; i++) if (disc[i]) mask[i] = 255;
+    const controller = new AbortController();
+    let settledAt = -1;
+    let calls = 0;
+    let callsAfterSettle = 0;
+    const promise = runGuidedPatchMatchBatch(image, mask, {
+      seeds: [1, 2, 3, 4, 5, 6, 7, 8], workerCount: 2, guideScale: 4, signal: controller.signal,
+      guideRegion: async (_i, rect) => {
+        calls++;
+        if (settledAt >= 0) callsAfterSettle++;
+        if (calls === 1) setTimeout(() => controller.abort(), 0);
+        await new Promise((r) => setTimeout(r, 20)); // an upsampling that takes a moment
+        return new Uint8Array(rect.width * rect.height * 3);
+      },
+    });
+    await expect(promise).rejects.toMatchObject({ code: 'CANCELLED' });
+    settledAt = calls;
+    await new Promise((r) => setTimeout(r, 400));
+    // The tasks already started must not go on upsampling the guides of their remaining samples.
+    expect({ callsAfterSettle }).toEqual({ callsAfterSettle: 0 });
+  });
+});

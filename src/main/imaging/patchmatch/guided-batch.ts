@@ -193,7 +193,7 @@ export async function runGuidedPatchMatchBatch(image: PixelImage, mask: Uint8Arr
     tasks,
     workerCount,
     weightOf: (task) => task.job.holeArea * task.samples.length,
-    start: async (task, taskIndex, post) => {
+    start: async (task, taskIndex, post, settled) => {
       const { job, samples } = task;
       const preparation = preparations.get(job)!;
       const preparing = !preparation.claimed;
@@ -207,7 +207,10 @@ export async function runGuidedPatchMatchBatch(image: PixelImage, mask: Uint8Arr
       }
       // One message per sample, sent as soon as its guide is made: the worker starts on the first while the next is upsampled.
       for (const [position, i] of samples.entries()) {
+        // A cancelled or failed batch makes no more guides: each is a hole-sized upsampling.
+        if (settled()) return;
         const holeValues = await guideHoleValues(options.guideRegion, i, job, mask, image);
+        if (settled()) return;
         const prepared = position === 0 && !preparing ? await preparation.ready : null;
         const sample = { sampleIndex: i, seed: jobSeed(job, seeds[i]!), holeValues };
         post({ type: 'fill-guided', taskIndex, job: prepared, guideWeight, sample, position, count: samples.length }, transferablesOf([holeValues]));

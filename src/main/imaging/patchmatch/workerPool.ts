@@ -27,9 +27,10 @@ export interface WorkerPoolOptions<T> {
   /**
    * Sends the message(s) that start task `taskIndex` on a worker. May wait
    * first (guides, another worker's preparation); posting after the pool has
-   * settled is a no-op.
+   * settled is a no-op, and `settled()` tells a start that awaits whether to
+   * stop making what it would post (a cancelled or failed pool).
    */
-  readonly start: (task: T, taskIndex: number, post: PostToWorker) => void | Promise<void>;
+  readonly start: (task: T, taskIndex: number, post: PostToWorker, settled: () => boolean) => void | Promise<void>;
   /** A result reply of `task`; returns true when it was the task's last. Throwing fails the pool. */
   readonly onReply: (reply: TaskReply, task: T, taskIndex: number) => boolean;
   readonly signal?: AbortSignal;
@@ -94,7 +95,7 @@ export function runWorkerPool<T>(options: WorkerPoolOptions<T>): Promise<void> {
         if (!settled) worker.postMessage(message, transfer as ArrayBuffer[]);
       };
       try {
-        Promise.resolve(options.start(tasks[taskIndex]!, taskIndex, post)).catch((e: unknown) => finish(e));
+        Promise.resolve(options.start(tasks[taskIndex]!, taskIndex, post, () => settled)).catch((e: unknown) => finish(e));
       } catch (e) {
         finish(e);
       }
@@ -102,7 +103,12 @@ export function runWorkerPool<T>(options: WorkerPoolOptions<T>): Promise<void> {
 
     const poolSize = Math.max(1, Math.min(options.workerCount, tasks.length));
     for (let k = 0; k < poolSize && !settled; k++) {
-      const worker = new Worker(scriptPath);
+      let worker: Worker;
+      try {
+        worker = new Worker(scriptPath);
+      } catch (e) {
+        return finish(e); // terminates the workers already started and drops the abort listener
+      }
       workers.push(worker);
       worker.on('message', (reply: WorkerReply) => {
         if (settled) return;
