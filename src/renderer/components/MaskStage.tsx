@@ -9,7 +9,7 @@ import Konva from 'konva';
 import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, type PointerEvent as ReactPointerEvent, type Ref } from 'react';
 import { Circle, Image as KonvaImage, Layer, Line, Stage } from 'react-konva';
 import {
-  imageLengthToScreen, imagePoint, imagePx, imageRectOnScreen, imageToScreen, screenLengthToImage, screenPoint, screenPx, screenToImage, zoomPercent,
+  deviceAlignedSize, imageLengthToScreen, imagePoint, imagePx, imageRectOnScreen, imageToScreen, screenLengthToImage, screenPoint, screenPx, screenToImage, zoomPercent,
   type ImagePoint, type ImagePx, type ImageSize,
 } from '../geometry/coords';
 import { useDevicePixelRatio } from '../hooks/useDevicePixelRatio';
@@ -72,6 +72,8 @@ export function MaskStage(props: MaskStageProps) {
   const photo = loaded.element;
   const editable = props.editable ?? true;
   const pixelRatio = useDevicePixelRatio();
+  // The canvases' CSS size is a whole number of device pixels, so their bitmaps map 1:1 onto the screen.
+  const stageSize = useMemo(() => deviceAlignedSize(viewportSize, pixelRatio), [viewportSize, pixelRatio]);
   const viewport = useViewport(containerRef, imageSize, viewportSize, pixelRatio);
   const { view } = viewport;
   const held = useHeldKeys();
@@ -235,7 +237,7 @@ export function MaskStage(props: MaskStageProps) {
       onContextMenu={(e) => { if (runner.busy()) e.preventDefault(); }}
     >
       {viewportSize.width > 0 && viewportSize.height > 0 && (
-        <Stage ref={stageNode} width={viewportSize.width} height={viewportSize.height} listening={false}>
+        <Stage ref={stageNode} width={stageSize.width} height={stageSize.height} listening={false}>
           <Layer listening={false}>
             {photo && <KonvaImage image={photo} x={rect.x} y={rect.y} width={rect.width} height={rect.height} />}
           </Layer>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fitView, imageLengthToScreen, imagePoint, imagePx, imageRectOnScreen, imageSize, imageToScreen,
+  deviceAlignedSize, fitView, imageLengthToScreen, imagePoint, imagePx, imageRectOnScreen, imageSize, imageToScreen,
   screenLengthToImage, screenPoint, screenPx, screenSize, screenToImage,
 } from './coords';
 
@@ -43,5 +43,19 @@ describe('view transform', () => {
     }
     expect(screenLengthToImage(view, imageLengthToScreen(view, imagePx(42)))).toBeCloseTo(42, 12);
     expect(imageLengthToScreen(view, screenLengthToImage(view, screenPx(17)))).toBeCloseTo(17, 12);
+  });
+});
+
+describe('deviceAlignedSize', () => {
+  it('shrinks a size by at most a few CSS pixels to whole numbers of device pixels', () => {
+    expect(deviceAlignedSize(screenSize(1060, 791.86), 1.25)).toEqual(screenSize(1060, 788));
+    expect(deviceAlignedSize(screenSize(1061, 791), 1.5)).toEqual(screenSize(1060, 790));
+    expect(deviceAlignedSize(screenSize(1061, 791), 2)).toEqual(screenSize(1061, 791));
+    expect(deviceAlignedSize(screenSize(1061.7, 791.2), 1)).toEqual(screenSize(1061, 791));
+    for (const r of [1.25, 1.5, 1.75, 2.25]) {
+      const s = deviceAlignedSize(screenSize(999, 777), r);
+      expect(Number.isInteger(s.width * r) && Number.isInteger(s.height * r)).toBe(true);
+      expect(999 - s.width).toBeLessThanOrEqual(8);
+    }
   });
 });

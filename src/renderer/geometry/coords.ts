@@ -95,6 +95,23 @@ export function panBy(view: ViewTransform, dx: ScreenPx, dy: ScreenPx): ViewTran
   return { ...view, offsetX: screenPx(view.offsetX + dx), offsetY: screenPx(view.offsetY + dy) };
 }
 
+/**
+ * The largest size within `size` whose CSS width and height are whole
+ * numbers that are also whole numbers of device pixels (looking back at most
+ * 8 CSS pixels). A canvas of any other size gets a bitmap truncated to whole
+ * device pixels that the browser then stretches over its box, resampling
+ * every pixel: at devicePixelRatio 1.25, "100 %" of a 1-px pattern would show
+ * as flat grey. At an integer ratio every size qualifies.
+ */
+export function deviceAlignedSize(size: ScreenSize, pixelRatio: number): ScreenSize {
+  const r = devicePixels(pixelRatio);
+  const align = (n: number): number => {
+    for (let k = Math.floor(n); k >= Math.max(1, Math.floor(n) - 8); k--) if (Number.isInteger(k * r)) return k;
+    return Math.floor(n);
+  };
+  return screenSize(align(size.width), align(size.height));
+}
+
 /** Device pixels per CSS pixel, guarded against nonsense (a zero or absurdly small `devicePixelRatio`). */
 function devicePixels(pixelRatio: number): number {
   return Math.max(0.25, pixelRatio);
