@@ -77,6 +77,16 @@ def model_dirs(args) -> list[Path]:
     return dirs
 
 
+def planned_count(args, model_index: int, steps: str, count: str) -> int:
+    """Samples for one row of the plan. The headline row (the first model, DDIM 50: Task 1's "10,000 samples
+    of fmnist-ddpm") always gets its full count; --n-rest caps every other row (the schedule and step-count
+    comparisons), which are then read at equal n."""
+    n = getattr(args, count)
+    if args.n_rest is not None and not (model_index == 0 and steps == "ddim50"):
+        n = min(n, args.n_rest)
+    return n
+
+
 def sample_dir(model_dir: Path, steps: str, n: int) -> Path:
     return TASK1 / "samples" / model_dir.name / f"{steps}-n{n}"
 
@@ -114,9 +124,9 @@ def stage_speed(args) -> None:
 
 
 def stage_sample(args) -> None:
-    for d in model_dirs(args):
+    for i, d in enumerate(model_dirs(args)):
         for method, steps, count in SAMPLE_PLAN:
-            n = getattr(args, count)
+            n = planned_count(args, i, steps, count)
             if n <= 0:
                 continue
             out = sample_dir(d, steps, n)
@@ -170,17 +180,17 @@ def stage_score(args) -> None:
     train_stats = metrics.gaussian_stats(train_f)
     rng = np.random.default_rng(0)
     rows = []
-    ns = sorted({n for n in (args.n_ddim, args.n_ddim100, args.n_ddpm, args.compare_n) if n > 0} | {10000})
+    ns = sorted({n for n in (args.n_ddim, args.n_ddim100, args.n_ddpm, *args.compare_n, args.n_rest or 0) if n > 0} | {10000})
     for n in ns:  # the real-data reference at each sample count used (FID is biased upward at small n)
         idx = rng.choice(len(test_f), min(n, len(test_f)), replace=False)
         rows.append({"model": "real test set", "schedule": "—", "steps": "—", "step": None,
                      **_score(test_f[idx], test_p[idx], train_stats, train_f, rng)})
         log(f"reference n={n}: {rows[-1]}")
     skipped = []
-    for d in model_dirs(args):
+    for i, d in enumerate(model_dirs(args)):
         man = manifest_of(d)
         for method, steps, count in SAMPLE_PLAN:
-            n = getattr(args, count)
+            n = planned_count(args, i, steps, count)
             if n <= 0:
                 continue
             out = sample_dir(d, steps, n)
@@ -197,9 +207,9 @@ def stage_score(args) -> None:
             log(f"{d.name} {steps}: {rows[-1]}")
             # FID is biased by the sample count: every larger set is also scored on its first
             # --compare-n samples, so schedules and step counts are compared at equal n.
-            if args.compare_n and len(f) > args.compare_n:
-                k = args.compare_n
-                rows.append({**base, "subset": k, **_score(f[:k], p[:k], train_stats, train_f, rng)})
+            for k in sorted(args.compare_n, reverse=True):
+                if 0 < k < len(f):
+                    rows.append({**base, "subset": k, **_score(f[:k], p[:k], train_stats, train_f, rng)})
     info = torch_load_info()
     update_results("fid", {"rows": rows, "classifier": info, "realReference": "Fashion-MNIST train set (60,000)",
                            "notSampledYet": skipped})
@@ -274,8 +284,10 @@ def main() -> int:
     ap.add_argument("--n-ddim", type=int, default=10000, help="samples for DDIM 50 and 100 steps")
     ap.add_argument("--n-ddim100", type=int, help="samples for DDIM 100 steps if not --n-ddim")
     ap.add_argument("--n-ddpm", type=int, default=2000, help="samples for DDPM 1000 steps (0 skips it)")
-    ap.add_argument("--compare-n", type=int, default=2000,
-                    help="also score every larger sample set on its first N samples (equal-n comparisons; 0 = off)")
+    ap.add_argument("--n-rest", type=int,
+                    help="cap every row but the headline (first model, DDIM 50) at this many samples")
+    ap.add_argument("--compare-n", type=int, nargs="+", default=[2000],
+                    help="also score every larger sample set on its first N samples, for each N given (equal-n comparisons; 0 = off)")
     ap.add_argument("--threads", type=int, default=2, help="ONNX Runtime / PyTorch intra-op threads")
     ap.add_argument("--nice", type=int, default=10)
     ap.add_argument("--epochs", type=int, default=4, help="classifier epochs")
@@ -293,7 +305,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.n_ddim100 is None:
         args.n_ddim100 = args.n_ddim
-    if args.images < 1 or args.k < 1 or min(args.n_ddim, args.n_ddim100, args.n_ddpm) < 0:
+    if args.images < 1 or args.k < 1 or min(args.n_ddim, args.n_ddim100, args.n_ddpm, args.n_rest or 0) < 0:
         ap.error("counts must be positive")
     stages = {"classifier": stage_classifier, "speed": stage_speed, "sample": stage_sample, "score": stage_score,
               "repaint": stage_repaint, "report": stage_report}
