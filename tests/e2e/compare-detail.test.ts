@@ -12,7 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Studio } from './harness';
-import { checkerboard, drag, maskFilled, openGeneratedPhoto, openPhotoInEditor, stageGeometry, toPage, type PhotoSession } from './stage';
+import { checkerboard, devicePixelMatch, drag, maskFilled, openGeneratedPhoto, openPhotoInEditor, stageGeometry, toPage, type PhotoSession } from './stage';
 
 const W = 3000, H = 2000; // larger than the proxy, so the proxy is a downscale
 const SQUARE = { x: 1450, y: 950, width: 100, height: 100 }; // what the fill removes, at the photo's centre
@@ -68,37 +68,6 @@ async function tilesPerPicture(pane: Locator): Promise<number[]> {
 
 async function tilesIn(pane: Locator): Promise<number> {
   return (await tilesPerPicture(pane)).reduce((a, b) => a + b, 0);
-}
-
-/**
- * A screenshot of `clip` (CSS pixels relative to `el`) at device resolution, read through the transform `el` was drawn with
- * (its data-view-* attributes, in CSS pixels). For each device pixel whose image pixel `want` answers: does it show that image
- * pixel's value, and does it differ from its right and lower neighbours? Only one photo pixel per device pixel passes both
- * on the 1-px checkerboard: 2×2 blocks of a CSS-pixel "100 %" fail half of each, and the blurred proxy shows grey.
- */
-async function devicePixelMatch(page: Page, el: Locator, clip: { x: number; y: number; width: number; height: number }, ratio: number,
-  want: (ix: number, iy: number, cssX: number) => number | null): Promise<{ exact: number; alternating: number; n: number }> {
-  const box = (await el.boundingBox())!;
-  const num = async (n: string): Promise<number> => Number(await el.getAttribute(n));
-  const scale = await num('data-view-scale'), offsetX = await num('data-view-offset-x'), offsetY = await num('data-view-offset-y');
-  const png = await page.screenshot({ clip: { x: box.x + clip.x, y: box.y + clip.y, width: clip.width, height: clip.height } });
-  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-  expect([info.width, info.height]).toEqual([clip.width * ratio, clip.height * ratio]);
-  const at = (dx: number, dy: number): number => data[(dy * info.width + dx) * info.channels]!;
-  let exact = 0, alternating = 0, n = 0;
-  for (let dy = 0; dy < info.height - 1; dy++) {
-    for (let dx = 0; dx < info.width - 1; dx++) {
-      const cssX = clip.x + (dx + 0.5) / ratio, cssY = clip.y + (dy + 0.5) / ratio;
-      const ix = Math.floor((cssX - offsetX) / scale), iy = Math.floor((cssY - offsetY) / scale);
-      const v = want(ix, iy, cssX);
-      if (v === null || want(ix + 1, iy, cssX) === null || want(ix, iy + 1, cssX) === null) continue;
-      n++;
-      const here = at(dx, dy);
-      if (Math.abs(here - v) < 48) exact++;
-      if (Math.abs(at(dx + 1, dy) - here) > 200 && Math.abs(at(dx, dy + 1) - here) > 200) alternating++;
-    }
-  }
-  return { exact: n === 0 ? 0 : exact / n, alternating: n === 0 ? 0 : alternating / n, n };
 }
 
 describe.sequential('compare view at full resolution in browser mode', () => {

@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startStudio, type PageOptions, type Studio } from './harness';
 
@@ -140,4 +140,38 @@ export async function openGeneratedPhoto(name: string, width: number, height: nu
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * The device pixels of `clip` (CSS pixels relative to `el`), cut from a
+ * screenshot of the whole viewport (a clipped capture at a fractional
+ * device position would itself be resampled), read through the transform `el` was drawn with
+ * (its data-view-* attributes, in CSS pixels). For each device pixel whose image pixel `want` answers: does it show that image
+ * pixel's value, and does it differ from its right and lower neighbours? Only one photo pixel per device pixel passes both
+ * on the 1-px checkerboard: 2×2 blocks of a CSS-pixel "100 %" fail half of each, and the blurred proxy shows grey.
+ */
+export async function devicePixelMatch(page: Page, el: Locator, clip: { x: number; y: number; width: number; height: number }, ratio: number,
+  want: (ix: number, iy: number, cssX: number) => number | null): Promise<{ exact: number; alternating: number; n: number }> {
+  const box = (await el.boundingBox())!;
+  const num = async (n: string): Promise<number> => Number(await el.getAttribute(n));
+  const scale = await num('data-view-scale'), offsetX = await num('data-view-offset-x'), offsetY = await num('data-view-offset-y');
+  const whole = await page.screenshot();
+  const left = Math.round((box.x + clip.x) * ratio), top = Math.round((box.y + clip.y) * ratio);
+  const { data, info } = await sharp(whole).extract({ left, top, width: Math.round(clip.width * ratio), height: Math.round(clip.height * ratio) })
+    .raw().toBuffer({ resolveWithObject: true });
+  const at = (dx: number, dy: number): number => data[(dy * info.width + dx) * info.channels]!;
+  let exact = 0, alternating = 0, n = 0;
+  for (let dy = 0; dy < info.height - 1; dy++) {
+    for (let dx = 0; dx < info.width - 1; dx++) {
+      const cssX = clip.x + (dx + 0.5) / ratio, cssY = clip.y + (dy + 0.5) / ratio;
+      const ix = Math.floor((cssX - offsetX) / scale), iy = Math.floor((cssY - offsetY) / scale);
+      const v = want(ix, iy, cssX);
+      if (v === null || want(ix + 1, iy, cssX) === null || want(ix, iy + 1, cssX) === null) continue;
+      n++;
+      const here = at(dx, dy);
+      if (Math.abs(here - v) < 48) exact++;
+      if (Math.abs(at(dx + 1, dy) - here) > 200 && Math.abs(at(dx, dy + 1) - here) > 200) alternating++;
+    }
+  }
+  return { exact: n === 0 ? 0 : exact / n, alternating: n === 0 ? 0 : alternating / n, n };
 }
