@@ -124,9 +124,17 @@ def test_about_half_the_size(converted):
     assert 0.5 < ratio < 0.55, ratio  # weights halve; names, graph and the few fp32 constants do not
 
 
+def _copy_without_fp16(model_dir):
+    """The shipped tiny-inpaint as it was before its fp16 file was made: no file, no manifest entry."""
+    shutil.copytree(MODELS / "tiny-inpaint", model_dir)
+    (model_dir / "model.fp16.onnx").unlink(missing_ok=True)
+    m = json.loads((model_dir / "manifest.json").read_text())
+    (model_dir / "manifest.json").write_text(json.dumps({**m, "fp16File": None, "fp16Sha256": None}, indent=2))
+
+
 def test_model_dir_gets_an_fp16_file_and_manifest_entry(tmp_path):
     model_dir = tmp_path / "tiny-inpaint"
-    shutil.copytree(MODELS / "tiny-inpaint", model_dir)
+    _copy_without_fp16(model_dir)
     before = json.loads((model_dir / "manifest.json").read_text())
     res = subprocess.run([sys.executable, str(TRAINING / "export_fp16.py"), "--model-dir", str(model_dir)],
                          capture_output=True, text=True)
@@ -141,7 +149,7 @@ def test_model_dir_gets_an_fp16_file_and_manifest_entry(tmp_path):
 
 def test_model_dir_refuses_a_file_that_does_not_match_its_manifest(tmp_path):
     model_dir = tmp_path / "m"
-    shutil.copytree(MODELS / "tiny-inpaint", model_dir)
+    _copy_without_fp16(model_dir)
     m = json.loads((model_dir / "manifest.json").read_text())
     (model_dir / "manifest.json").write_text(json.dumps({**m, "sha256": "0" * 64}))
     res = subprocess.run([sys.executable, str(TRAINING / "export_fp16.py"), "--model-dir", str(model_dir)],
