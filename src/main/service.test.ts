@@ -257,9 +257,28 @@ describe('history: revert, mask drafts, exclusion', () => {
     // Only the exclusion painted: the fill layer is empty (null), not a PNG of nothing.
     await service.call('masks.saveDraft', { ...p, versionId, mask: null, exclusion });
     expect(await service.call('masks.getDraft', p)).toMatchObject({ versionId, mask: null, exclusion });
-    // Both layers empty is stored as an empty draft (the editor clears the draft instead when the user empties both).
-    await service.call('masks.saveDraft', { ...p, versionId, mask: null });
-    expect(await service.call('masks.getDraft', p)).toMatchObject({ versionId, mask: null, exclusion: null });
+  });
+
+  it('saving a draft with both layers empty clears the draft: nothing is left to restore', async () => {
+    const w = 64, h = 48;
+    const detail = await service.call('images.import', { fileName: 'draft-empty.png', bytes: await pngOf(texture(w, h), w, h) });
+    const p = { projectId: detail.project.id }, versionId = detail.project.headVersionId;
+    const mask = await regionOf(boxMask(w, h, 1, 1, 5, 5), w, h);
+    const exclusion = await regionOf(boxMask(w, h, 30, 20, 50, 40), w, h);
+    await service.call('masks.saveDraft', { ...p, versionId, mask, exclusion });
+    const emptied = await service.call('masks.saveDraft', { ...p, versionId, mask: null });
+    expect(service.repo.maskDraft(p.projectId)).toBeNull();
+    expect(await service.call('masks.getDraft', p)).toBeNull();
+    expect(emptied).toEqual({ savedAt: null });
+    expect(await service.call('masks.clearDraft', p)).toEqual({ cleared: false });
+    // Still checked like any draft: another project's version is refused, and the stored draft stays.
+    await service.call('masks.saveDraft', { ...p, versionId, mask });
+    const other = await service.call('images.import', { fileName: 'draft-empty-other.png', bytes: await pngOf(texture(w, h), w, h) });
+    await expect(service.call('masks.saveDraft', { ...p, versionId: other.project.headVersionId, mask: null })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect((await service.call('masks.getDraft', p))!.mask).toEqual(mask);
+    // An empty draft row stored by an earlier release is no draft either.
+    service.repo.saveMaskDraft(p.projectId, versionId, null, null);
+    expect(await service.call('masks.getDraft', p)).toBeNull();
   });
 
   it('a draft is checked like a fill mask: box inside the photo, PNG the size of its box, readable', async () => {

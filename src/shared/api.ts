@@ -240,8 +240,9 @@ export const requestSchemas = {
    * Autosave of the mask being painted, one draft per project, each layer as
    * its bounding box (checked like a fill's): `mask` is null when the fill
    * layer is empty (only the exclusion was painted); `exclusion`: the
-   * "protect from sampling" mask, if painted. An emptied draft is removed
-   * with masks.clearDraft.
+   * "protect from sampling" mask, if painted. A draft with both layers
+   * empty (mask null, no exclusion) clears the stored draft, like
+   * masks.clearDraft.
    */
   'masks.saveDraft': z.object({ projectId: id, versionId: id, mask: maskRegionSchema.nullable(), exclusion: maskRegionSchema.optional() }).strict(),
   'masks.getDraft': z.object({ projectId: id }).strict(),
@@ -326,7 +327,8 @@ export interface ResponseMap {
     readonly height: number;
     readonly rgba: Uint8Array;
   };
-  'masks.saveDraft': { readonly savedAt: string };
+  /** savedAt: null when both layers were empty and the draft was cleared instead. */
+  'masks.saveDraft': { readonly savedAt: string | null };
   /** Each layer as saved (drafts from before boxes come back as whole-frame boxes); null: no draft. */
   'masks.getDraft': { readonly versionId: number; readonly mask: MaskRegion | null; readonly exclusion: MaskRegion | null; readonly savedAt: string } | null;
   /** Whether a draft was on `fromVersionId` and now is on `toVersionId`. */

@@ -31,6 +31,11 @@ export class DraftEndpoints {
         // Reject a box outside the photo, a PNG of the wrong size or an unreadable one now; only the boxes are decoded.
         if (r.mask) await decodeMaskBox(r.mask, width, height);
         if (r.exclusion) await decodeMaskBox(r.exclusion, width, height, 'exclusion mask');
+        // Both layers empty: nothing to keep, so no draft at all (not an empty one that would be "restored").
+        if (!r.mask && !r.exclusion) {
+          repo.clearMaskDraft(r.projectId);
+          return { savedAt: null };
+        }
         repo.saveMaskDraft(r.projectId, r.versionId, await this.storeMaskBox(r.mask), await this.storeMaskBox(r.exclusion ?? null));
         return { savedAt: repo.maskDraft(r.projectId)!.updatedAt };
       }
@@ -38,7 +43,8 @@ export class DraftEndpoints {
         const r = req as ParsedRequestOf<'masks.getDraft'>;
         repo.project(r.projectId);
         const draft = repo.maskDraft(r.projectId);
-        if (!draft) return null;
+        // A draft with both layers empty (left by an older version of the app) is no draft.
+        if (!draft || (!draft.mask && !draft.exclusion)) return null;
         return { versionId: draft.versionId, mask: await this.loadMaskBox(draft.mask), exclusion: await this.loadMaskBox(draft.exclusion), savedAt: draft.updatedAt };
       }
       case 'masks.moveDraft': {

@@ -88,7 +88,6 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
   }, [toolPrefs, editor.tool, editor.radius, editor.hardness, editor.overlay, spotView]);
   const editorNow = useRef(editor);
   editorNow.current = editor;
-  useEffect(() => healer.attach(() => editorNow.current), [healer]);
   useEffect(() => healer.releaseCarried(versionId), [healer, versionId]);
   const [healing, setHealing] = useState(() => healer.pending());
   useEffect(() => healer.onPending(setHealing), [healer]);
@@ -116,7 +115,9 @@ export function EditorScreen({ state, actions, versionId, params, onParams, tool
 
   const restore = useCallback((m: MaskRaster) => dispatch({ type: 'restoreDraft', mask: m }), []);
   const restoreExclusion = useCallback((m: MaskRaster) => dispatch({ type: 'restoreExclusionDraft', mask: m }), []);
-  const draft = useMaskDraft(api, projectId, versionId, width, height, mask, restore, actions.reportError, exclusionMask, restoreExclusion);
+  const { status: draft, saver: draftSaver } = useMaskDraft(api, projectId, versionId, width, height, mask, restore, actions.reportError, exclusionMask, restoreExclusion);
+  // A heal saves what is pending and moves the draft through the saver, so no stroke is lost.
+  useEffect(() => healer.attach(() => editorNow.current, draftSaver), [healer, draftSaver]);
   const estimate = useFillEstimate(api, projectId, mask, params, state.job === null);
   const showEdges = grow !== 0 || featherPreview || featherFocus;
   const edgePreview = useEdgePreview(activeMask, grid, showEdges && !activeEmpty ? { grow, feather: featherPreview || featherFocus ? params.feather : 0 } : null, activeRgb, actions.reportError);

@@ -4,19 +4,26 @@
  * cleared when the user empties the mask. Nothing is saved until the mask
  * was actually edited here, so opening another version never overwrites a
  * draft. Each layer travels as its bounding box (encodeMaskRegion): painting
- * a few spots on a 24-MP photo never encodes the whole frame.
+ * a few spots on a 24-MP photo never encodes the whole frame. The saving
+ * itself (debounce, order, a heal's hand-over) is DraftSaver's.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { StudioApi } from '../../shared/api';
-import { encodeMaskRegion } from '../mask/maskPng';
+import { afterDraftSaves, DraftSaver } from '../mask/draftSaver';
 import { decodeMaskRegionPng } from '../mask/maskPngDecode';
-import { createMask, isMaskEmpty, type MaskRaster } from '../mask/tiledMask';
+import { createMask, type MaskRaster } from '../mask/tiledMask';
 
-export const DRAFT_DELAY_MS = 800;
+export { DRAFT_DELAY_MS } from '../mask/draftSaver';
 
 export interface DraftStatus {
   readonly state: 'loading' | 'idle' | 'pending' | 'saving' | 'saved' | 'restored' | 'failed';
   readonly savedAt: string | null;
+}
+
+export interface MaskDraft {
+  readonly status: DraftStatus;
+  /** Saves this screen's edits; a spot heal hands the draft over through it (DraftSaver.handOver). */
+  readonly saver: DraftSaver;
 }
 
 export function useMaskDraft(
@@ -24,17 +31,26 @@ export function useMaskDraft(
   mask: MaskRaster, restore: (mask: MaskRaster) => void, onError: (err: unknown) => void,
   /** The exclusion ("protect from sampling") mask, saved beside the fill mask when it is not empty. */
   exclusion: MaskRaster | null = null, restoreExclusion?: (mask: MaskRaster) => void,
-): DraftStatus {
+): MaskDraft {
   const [status, setStatus] = useState<DraftStatus>({ state: 'loading', savedAt: null });
   const baseline = useRef<MaskRaster | null>(null);
   const baselineExclusion = useRef<MaskRaster | null>(null);
-  const saved = useRef(false);
   const latest = useRef({ restore, onError, restoreExclusion });
   latest.current = { restore, onError, restoreExclusion };
+  const saver = useMemo(() => new DraftSaver(api, projectId, versionId, {
+    saving: () => setStatus((s) => ({ ...s, state: 'saving' })),
+    saved: (m, e, savedAt) => {
+      baseline.current = m;
+      baselineExclusion.current = e;
+      setStatus({ state: savedAt === null ? 'idle' : 'saved', savedAt });
+    },
+    failed: (err) => { setStatus({ state: 'failed', savedAt: null }); latest.current.onError(err); },
+  }), [api, projectId, versionId]);
 
   useEffect(() => {
     let live = true;
-    api.call('masks.getDraft', { projectId })
+    // After any save still on its way (from the screen this one replaces), so the draft read is the latest.
+    afterDraftSaves(api, projectId, () => api.call('masks.getDraft', { projectId }))
       .then(async (draft) => {
         if (!live) return;
         if (!draft || draft.versionId !== versionId) {
@@ -46,7 +62,7 @@ export function useMaskDraft(
         const restoredExclusion = draft.exclusion ? await decodeMaskRegionPng(draft.exclusion, width, height) : null;
         if (!live) return;
         baseline.current = restored;
-        saved.current = true;
+        saver.restored(draft);
         latest.current.restore(restored);
         if (restoredExclusion) {
           baselineExclusion.current = restoredExclusion;
@@ -60,32 +76,22 @@ export function useMaskDraft(
         latest.current.onError(err);
       });
     return () => { live = false; };
-  }, [api, projectId, versionId, width, height]);
+  }, [api, saver, projectId, versionId, width, height]);
 
   const ready = status.state !== 'loading';
   useEffect(() => {
     if (!ready) return;
     if (baseline.current === null) baseline.current = mask;
     if (baselineExclusion.current === null) baselineExclusion.current = exclusion;
-    if (mask === baseline.current && exclusion === baselineExclusion.current) return;
+    if (mask === baseline.current && exclusion === baselineExclusion.current) {
+      saver.cancel();
+      return;
+    }
     setStatus((s) => (s.state === 'pending' ? s : { ...s, state: 'pending' }));
-    const timer = window.setTimeout(() => {
-      const withExclusion = exclusion !== null && !isMaskEmpty(exclusion);
-      const empty = isMaskEmpty(mask) && !withExclusion;
-      if (empty && !saved.current) return;
-      setStatus((s) => ({ ...s, state: 'saving' }));
-      const work = empty
-        ? api.call('masks.clearDraft', { projectId }).then(() => { saved.current = false; return null; })
-        : Promise.all([isMaskEmpty(mask) ? null : encodeMaskRegion(mask), withExclusion ? encodeMaskRegion(exclusion) : null])
-          .then(([region, excl]) => api.call('masks.saveDraft', { projectId, versionId, mask: region, ...(excl ? { exclusion: excl } : {}) }))
-          .then((r) => { saved.current = true; return r.savedAt; });
-      work.then(
-        (savedAt) => { baseline.current = mask; baselineExclusion.current = exclusion; setStatus({ state: empty ? 'idle' : 'saved', savedAt }); },
-        (err: unknown) => { setStatus({ state: 'failed', savedAt: null }); latest.current.onError(err); },
-      );
-    }, DRAFT_DELAY_MS);
-    return () => window.clearTimeout(timer);
-  }, [api, projectId, versionId, mask, exclusion, ready]);
+    saver.schedule(mask, exclusion);
+  }, [saver, mask, exclusion, ready]);
+  // Leaving the screen (another version, a heal's new one, the project list) saves what is still pending.
+  useEffect(() => () => { void saver.flush(); }, [saver]);
 
-  return status;
+  return { status, saver };
 }

@@ -1,18 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { Method, ProjectDetail, RequestOf, StudioApi, StudioEvent } from '../../../shared/api';
+import type { MaskRegion, Method, ProjectDetail, RequestOf, StudioApi, StudioEvent } from '../../../shared/api';
+import { DraftSaver } from '../../mask/draftSaver';
 import { createMask, maskBounds, writeSpans } from '../../mask/tiledMask';
 import { spotMask } from './spotMask';
 import { initialEditorState } from '../../state/editorState';
 import { SpotHealer, type HealRequest } from './spotHealer';
 
-/** A stand-in service: each job finishes (event first, answer after), each apply makes version id + 1. */
-function fakeApi(options: { failRun?: number; draftVersion?: number } = {}) {
+/**
+ * A stand-in service: each job finishes (event first, answer after), each apply makes version id + 1.
+ * With `saveDrafts`, it stores drafts too, each save answered `saveDelayMs` after it is sent.
+ */
+function fakeApi(options: { failRun?: number; draftVersion?: number; saveDrafts?: boolean; saveDelayMs?: number } = {}) {
   const listeners = new Set<(e: StudioEvent) => void>();
   const calls: { method: Method; request: unknown }[] = [];
   let runId = 0, head = 1;
   const runs = new Map<number, number>();
   // The service's draft: the version it is on (undefined: none).
-  const draft = { versionId: options.draftVersion };
+  const draft: { versionId: number | undefined; mask?: MaskRegion | null } = { versionId: options.draftVersion };
   const moves: { from: number; to: number; moved: boolean }[] = [];
   const api: StudioApi = {
     subscribe(l) { listeners.add(l); return () => { listeners.delete(l); }; },
@@ -41,9 +45,17 @@ function fakeApi(options: { failRun?: number; draftVersion?: number } = {}) {
           moves.push({ from: r.fromVersionId, to: r.toVersionId, moved });
           return { moved } as never;
         }
+        case 'masks.saveDraft': {
+          if (!options.saveDrafts) break;
+          const r = request as RequestOf<'masks.saveDraft'>;
+          await new Promise((done) => setTimeout(done, options.saveDelayMs ?? 0));
+          draft.versionId = r.versionId;
+          draft.mask = r.mask;
+          return { savedAt: 'now' } as never;
+        }
         default:
-          throw new Error(`unexpected call ${method}`);
       }
+      throw new Error(`unexpected call ${method}`);
     },
   };
   return { api, calls, runs, draft, moves, listeners };
@@ -93,6 +105,42 @@ describe('spot healer', () => {
     healer.releaseCarried(3);
     expect(healer.takeCarried(3)).toBeNull();
     expect(f.listeners.size).toBe(0);
+    detach();
+  });
+
+  it('strokes painted within the draft delay before a click are saved before the heal moves the draft, and none lands on the old version after', async () => {
+    // Each save takes a while, so the one the click flushes is still on its way when the heal is applied.
+    const f = fakeApi({ draftVersion: 1, saveDrafts: true, saveDelayMs: 30 });
+    const healer = new SpotHealer(f.api);
+    const errors: unknown[] = [];
+    const saver = new DraftSaver(f.api, 1, 1, { saving: () => undefined, saved: () => undefined, failed: (e) => errors.push(e) });
+    saver.restored({ mask: null, exclusion: null, savedAt: 't0' }); // the draft on version 1 was restored into this editor
+    const editor = initialEditorState(300, 200);
+    const detach = healer.attach(() => editor, saver);
+    // A stroke, then the click well within DRAFT_DELAY_MS: the draft's save is still pending.
+    const painted = writeSpans(createMask(300, 200), 255, (w) => w(150, 200, 260));
+    saver.schedule(painted, null);
+    const applied: number[] = [];
+    healer.heal(request({ onApplied: (d) => applied.push(d.project.headVersionId), onError: (e) => errors.push(e) }));
+    await settle(healer);
+    expect(errors).toEqual([]);
+    expect(applied).toEqual([2]);
+    // The stroke was saved on version 1 before the move, so the draft that followed the heal holds it.
+    const order = f.calls.map((c) => c.method).filter((m) => m === 'masks.saveDraft' || m === 'masks.moveDraft');
+    expect(order).toEqual(['masks.saveDraft', 'masks.moveDraft']);
+    expect((f.calls.find((c) => c.method === 'masks.saveDraft')!.request as RequestOf<'masks.saveDraft'>).versionId).toBe(1);
+    expect(f.moves).toEqual([{ from: 1, to: 2, moved: true }]);
+    expect(f.draft.versionId).toBe(2);
+    const { png: _png, ...box } = f.draft.mask!;
+    expect(box).toEqual(maskBounds(painted));
+    // A stroke on the old screen after the heal goes to the new version, not back onto version 1.
+    const more = writeSpans(painted, 255, (w) => w(160, 200, 260));
+    saver.schedule(more, null);
+    await saver.flush();
+    expect(f.draft.versionId).toBe(2);
+    const { png: _morePng, ...moreBox } = f.draft.mask!;
+    expect(moreBox).toEqual(maskBounds(more));
+    expect(errors).toEqual([]);
     detach();
   });
 

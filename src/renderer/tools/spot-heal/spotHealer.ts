@@ -9,6 +9,7 @@
  */
 import { ERROR_CODES, type ErrorCode, StudioError } from '../../../shared/errors';
 import type { EventMap, ProjectDetail, StudioApi } from '../../../shared/api';
+import { afterDraftSaves, type DraftHandOver } from '../../mask/draftSaver';
 import { encodeMaskRegion } from '../../mask/maskPng';
 import { isMaskEmpty, type MaskRaster } from '../../mask/tiledMask';
 import type { EditorState } from '../../state/editorState';
@@ -41,16 +42,21 @@ export class SpotHealer {
   private queue: Promise<void> = Promise.resolve();
   private readonly produced = new Map<number, number>();
   private carried: { readonly versionId: number; readonly state: EditorState } | null = null;
-  private editor: (() => EditorState) | null = null;
+  private editor: { readonly read: () => EditorState; readonly draft: DraftHandOver | null } | null = null;
   private waiting = 0;
   private readonly listeners = new Set<(pending: number) => void>();
 
   constructor(private readonly api: StudioApi) {}
 
-  /** The mounted editor registers how to read its current state; returns the detach function. */
-  attach(read: () => EditorState): () => void {
-    this.editor = read;
-    return () => { if (this.editor === read) this.editor = null; };
+  /**
+   * The mounted editor registers how to read its current state and the
+   * saver of its draft (which a heal flushes before moving the draft);
+   * returns the detach function.
+   */
+  attach(read: () => EditorState, draft: DraftHandOver | null = null): () => void {
+    const editor = { read, draft };
+    this.editor = editor;
+    return () => { if (this.editor === editor) this.editor = null; };
   }
 
   /**
@@ -138,7 +144,7 @@ export class SpotHealer {
       const head = detail.project.headVersionId;
       this.produced.set(base, head);
       await this.moveDraft(req.projectId, base, head);
-      const state = this.editor?.();
+      const state = this.editor?.read();
       this.carried = state ? { versionId: head, state } : null;
       req.onApplied(detail);
     } finally {
@@ -151,9 +157,14 @@ export class SpotHealer {
    * A draft drawn on the healed version follows it to the new one, so a
    * reload still finds it. The service re-keys it: a heal keeps the photo's
    * size, so the draft's boxes and PNGs are the same on the new version and
-   * nothing is decoded or encoded.
+   * nothing is decoded or encoded. The editor's pending save is made first
+   * and the move waits for every save on its way, so the moved draft holds
+   * every stroke and no save for `from` lands after it; the editor's later
+   * saves go to `to`.
    */
   private async moveDraft(projectId: number, from: number, to: number): Promise<void> {
-    await this.api.call('masks.moveDraft', { projectId, fromVersionId: from, toVersionId: to });
+    const move = () => this.api.call('masks.moveDraft', { projectId, fromVersionId: from, toVersionId: to });
+    const draft = this.editor?.draft;
+    await (draft ? draft.handOver(from, to, move) : afterDraftSaves(this.api, projectId, move));
   }
 }
