@@ -14,6 +14,7 @@ import {
   type NearestNeighbourField,
   type SearchLevel,
 } from './nearestNeighbourField';
+import { guideSourceRadius, maskedBoxMean } from './guideSource';
 import { onionPeelFill } from './initialiseHole';
 import { matchBoundaryOffset } from './matchBoundaryOffset';
 import { HEAP_PLANES, type PlaneAllocator } from './planes';
@@ -79,6 +80,12 @@ export interface PyramidLevel {
   readonly image: Uint8Array;
   readonly hole: Uint8Array;
   readonly blocked: Uint8Array;
+  /**
+   * With a guideScale: the level's image low-passed to the guide's detail
+   * scale, which the guide term compares the guide with (guideSource.ts);
+   * null: the guide term compares with the image itself.
+   */
+  readonly guideSource: Uint8Array | null;
 }
 
 /** Everything about a level that depends on the source and the hole only, not on the guide or the seed. */
@@ -248,6 +255,7 @@ export function fillPreparedJob(
       image,
       guide,
       guideWeight,
+      guideSource: guide ? p.guideSource : null,
       hole: p.hole,
       targetDepth: maps.targetDepth,
       valid: maps.valid,
@@ -301,12 +309,16 @@ export function fillPreparedJob(
   return { holeValues: packHole(level.image as Uint8Array, input.hole, channels, new Uint8Array(holeCount * channels)), holeValues16 };
 }
 
-/** The guide composite (guide inside the hole, image outside) at every level, or null without a guide. */
+/**
+ * The guide composite at every level, or null without a guide: the guide
+ * inside the hole; outside it what the guide term compares with (the
+ * low-passed image with a guideScale, else the image).
+ */
 function guidePyramid(job: PreparedJob, guideInput: GuideInput | Uint8Array | null): (Uint8Array | null)[] | null {
   if (!guideInput) return null;
   const { levels, input } = job;
   const { channels } = input;
-  const base = input.image.slice();
+  const base = (levels[0]!.guideSource ?? input.image).slice();
   if (guideInput instanceof Uint8Array) copyHole(guideInput, base, input.hole, channels);
   else unpackHoleValues(guideInput.holeValues, base, input.hole, channels, job.holeCounts[0]!);
   const out: (Uint8Array | null)[] = [base];
@@ -335,7 +347,10 @@ function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettin
     blocked = planes.uint8(width * height);
     for (let i = 0; i < blocked.length; i++) blocked[i] = input.hole[i]! | input.exclusion[i]!;
   }
-  const levels: PyramidLevel[] = [{ width, height, image: input.image, hole: input.hole, blocked }];
+  // A guide with a scale is compared with the image low-passed to that scale; each coarser level halves it.
+  const radius = settings.guideScale === undefined ? 0 : guideSourceRadius(settings.guideScale);
+  const guideSource = radius > 0 ? maskedBoxMean(input.image, input.hole, width, height, channels, radius, planes) : null;
+  const levels: PyramidLevel[] = [{ width, height, image: input.image, hole: input.hole, blocked, guideSource }];
   // Stop where the hole is about four patches across (inradius <= 2 patches),
   // or where a guide's own detail ends, but always build one coarser level:
   // structure settles best where pixels are few. The crop size and source
@@ -352,6 +367,7 @@ function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettin
       image: downsampleImage(f.image, f.width, f.height, channels, planes),
       hole,
       blocked: f.blocked === f.hole ? hole : downsampleAny(f.blocked, f.width, f.height, planes),
+      guideSource: f.guideSource && downsampleImage(f.guideSource, f.width, f.height, channels, planes),
     });
   }
   // Exclusions grow going up the pyramid; drop levels that have too few sources left.

@@ -8,7 +8,7 @@ import { pyramidDepth } from './fillJob';
 import { columnRuns, guideHoleValues, runGuidedPatchMatchBatch } from './guided-batch';
 import { patchMatchFill } from './patchMatchFill';
 import { GUIDED_MARGIN_RADII, planFillJobs } from './planFillJobs';
-import { applyFill, discMask, errorInsideMask, randomNoise, tiledRandomTexture } from './testImages';
+import { applyFill, discMask, errorInsideMask, linearGradient, randomNoise, tiledRandomTexture } from './testImages';
 import type { FillResult, PixelImage, Rect } from './types';
 
 // The real worker bundle, built as in worker-client.test.ts (temporary name, then renamed).
@@ -41,6 +41,17 @@ function threeHoles(): Uint8Array {
   return mask;
 }
 
+/**
+ * A period-12 random texture, dark above y = 100 and bright below: every patch
+ * has exact copies in its own half, and the halves differ in their low
+ * frequencies, which is what a guide at scale 4 can choose between.
+ */
+function twoToneTexture(): PixelImage {
+  const t = tiledRandomTexture(W, H, 12, 3, 31);
+  const data = t.data.map((v, i) => (v >> 1) + (Math.floor(i / 3 / W) >= 100 ? 128 : 0));
+  return { ...t, data };
+}
+
 function regionOf(image: PixelImage, rect: Rect): Uint8Array {
   const out = new Uint8Array(rect.width * rect.height * image.channels);
   for (let y = 0; y < rect.height; y++) {
@@ -63,10 +74,10 @@ async function batch(image: PixelImage, mask: Uint8Array, guides: PixelImage[], 
 
 describe('runGuidedPatchMatchBatch', () => {
   it('gives each sample the same bits as a single in-process fill with its full-frame guide, on any pool size', async () => {
-    const image = tiledRandomTexture(W, H, 12, 3, 31);
+    const image = twoToneTexture();
     const mask = threeHoles();
-    // Sample 0 is guided by the true content, samples 1-2 by other textures.
-    const guides = [image, tiledRandomTexture(W, H, 9, 3, 4), randomNoise(W, H, 3, 8)];
+    // Sample 0 is guided by the true content, sample 1 by a smooth ramp (low frequencies, what a guide at scale 4 carries), sample 2 by noise.
+    const guides = [image, linearGradient(W, H, 3), randomNoise(W, H, 3, 8)];
     const seeds = [7, 8, 9];
     const two = await batch(image, mask, guides, seeds, 2);
     const one = await batch(image, mask, guides, seeds, 1);

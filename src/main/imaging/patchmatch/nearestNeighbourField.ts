@@ -16,6 +16,8 @@ export interface SearchLevel {
   /** Guide composite (guide inside the hole, image outside), or null. */
   readonly guide: Uint8Array | null;
   readonly guideWeight: number;
+  /** What the guide term compares the guide with at source patches: the low-passed image, or null for the image itself. */
+  readonly guideSource: Uint8Array | null;
   readonly hole: Uint8Array;
   /** Per target: distance (pixels) from its centre to the nearest known pixel; 0 outside the hole. */
   readonly targetDepth: Float32Array;
@@ -75,6 +77,7 @@ export function patchCost(level: SearchLevel, tx: number, ty: number, s: number,
   }
   // Guided: the texture and guide terms as two int32 row sums (exact), combined per row.
   const gw = level.guideWeight;
+  const low = level.guideSource ?? image;
   for (let dy = y0; dy <= y1; dy++) {
     let a = ((ty + dy) * width + tx + x0) * C;
     let b = (s + dy * width + x0) * C;
@@ -82,16 +85,14 @@ export function patchCost(level: SearchLevel, tx: number, ty: number, s: number,
     let rowD = 0, rowG = 0;
     if (C === 3) {
       for (; a < end; a += 3, b += 3) {
-        const v0 = image[b]!, v1 = image[b + 1]!, v2 = image[b + 2]!;
-        const d0 = image[a]! - v0, d1 = image[a + 1]! - v1, d2 = image[a + 2]! - v2;
-        const g0 = guide[a]! - v0, g1 = guide[a + 1]! - v1, g2 = guide[a + 2]! - v2;
+        const d0 = image[a]! - image[b]!, d1 = image[a + 1]! - image[b + 1]!, d2 = image[a + 2]! - image[b + 2]!;
+        const g0 = guide[a]! - low[b]!, g1 = guide[a + 1]! - low[b + 1]!, g2 = guide[a + 2]! - low[b + 2]!;
         rowD = (rowD + d0 * d0 + d1 * d1 + d2 * d2) | 0;
         rowG = (rowG + g0 * g0 + g1 * g1 + g2 * g2) | 0;
       }
     } else {
       for (; a < end; a++, b++) {
-        const v = image[b]!;
-        const d = image[a]! - v, g = guide[a]! - v;
+        const d = image[a]! - image[b]!, g = guide[a]! - low[b]!;
         rowD = (rowD + d * d) | 0;
         rowG = (rowG + g * g) | 0;
       }
