@@ -242,12 +242,19 @@ describe('history: revert, mask drafts, exclusion', () => {
     expect(await service.call('masks.getDraft', p)).toBeNull();
   });
 
-  it('a draft keeps the exclusion mask beside the fill mask, or alone; a later draft without one drops it', async () => {
+  /** A 64 x 48 project and a fill and an exclusion layer for its draft, as boxes. */
+  async function draftLayers(fileName: string) {
     const w = 64, h = 48;
-    const detail = await service.call('images.import', { fileName: 'draft-excl.png', bytes: await pngOf(texture(w, h), w, h) });
-    const p = { projectId: detail.project.id }, versionId = detail.project.headVersionId;
-    const mask = await regionOf(boxMask(w, h, 1, 1, 5, 5), w, h);
-    const exclusion = await regionOf(boxMask(w, h, 30, 20, 50, 40), w, h);
+    const detail = await service.call('images.import', { fileName, bytes: await pngOf(texture(w, h), w, h) });
+    return {
+      p: { projectId: detail.project.id }, versionId: detail.project.headVersionId,
+      mask: await regionOf(boxMask(w, h, 1, 1, 5, 5), w, h),
+      exclusion: await regionOf(boxMask(w, h, 30, 20, 50, 40), w, h),
+    };
+  }
+
+  it('a draft keeps the exclusion mask beside the fill mask, or alone; a later draft without one drops it', async () => {
+    const { p, versionId, mask, exclusion } = await draftLayers('draft-excl.png');
     await service.call('masks.saveDraft', { ...p, versionId, mask, exclusion });
     const draft = (await service.call('masks.getDraft', p))!;
     expect(draft.mask).toEqual(mask);
@@ -260,11 +267,7 @@ describe('history: revert, mask drafts, exclusion', () => {
   });
 
   it('saving a draft with both layers empty clears the draft: nothing is left to restore', async () => {
-    const w = 64, h = 48;
-    const detail = await service.call('images.import', { fileName: 'draft-empty.png', bytes: await pngOf(texture(w, h), w, h) });
-    const p = { projectId: detail.project.id }, versionId = detail.project.headVersionId;
-    const mask = await regionOf(boxMask(w, h, 1, 1, 5, 5), w, h);
-    const exclusion = await regionOf(boxMask(w, h, 30, 20, 50, 40), w, h);
+    const { p, versionId, mask, exclusion } = await draftLayers('draft-empty.png');
     await service.call('masks.saveDraft', { ...p, versionId, mask, exclusion });
     const emptied = await service.call('masks.saveDraft', { ...p, versionId, mask: null });
     expect(service.repo.maskDraft(p.projectId)).toBeNull();
@@ -273,8 +276,8 @@ describe('history: revert, mask drafts, exclusion', () => {
     expect(await service.call('masks.clearDraft', p)).toEqual({ cleared: false });
     // Still checked like any draft: another project's version is refused, and the stored draft stays.
     await service.call('masks.saveDraft', { ...p, versionId, mask });
-    const other = await service.call('images.import', { fileName: 'draft-empty-other.png', bytes: await pngOf(texture(w, h), w, h) });
-    await expect(service.call('masks.saveDraft', { ...p, versionId: other.project.headVersionId, mask: null })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const other = await draftLayers('draft-empty-other.png');
+    await expect(service.call('masks.saveDraft', { ...p, versionId: other.versionId, mask: null })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect((await service.call('masks.getDraft', p))!.mask).toEqual(mask);
     // An empty draft row stored by an earlier release is no draft either.
     service.repo.saveMaskDraft(p.projectId, versionId, null, null);
