@@ -14,7 +14,7 @@ import {
   type NearestNeighbourField,
   type SearchLevel,
 } from './nearestNeighbourField';
-import { guideSourceRadius, maskedBoxMean } from './guideSource';
+import { guideSourceRadius, maskedBoxMean, textureEnergy } from './guideSource';
 import { onionPeelFill } from './initialiseHole';
 import { matchBoundaryOffset } from './matchBoundaryOffset';
 import { HEAP_PLANES, type PlaneAllocator } from './planes';
@@ -86,6 +86,8 @@ export interface PyramidLevel {
    * null: the guide term compares with the image itself.
    */
   readonly guideSource: Uint8Array | null;
+  /** With a guideScale: the full-resolution texture energy downsampled to the level and averaged over each patch (guideSource.ts); else null. */
+  readonly texture: Uint8Array | null;
 }
 
 /** Everything about a level that depends on the source and the hole only, not on the guide or the seed. */
@@ -256,6 +258,7 @@ export function fillPreparedJob(
       guide,
       guideWeight,
       guideSource: guide ? p.guideSource : null,
+      texture: guide ? p.texture : null,
       hole: p.hole,
       targetDepth: maps.targetDepth,
       valid: maps.valid,
@@ -350,7 +353,8 @@ function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettin
   // A guide with a scale is compared with the image low-passed to that scale; each coarser level halves it.
   const radius = settings.guideScale === undefined ? 0 : guideSourceRadius(settings.guideScale);
   const guideSource = radius > 0 ? maskedBoxMean(input.image, input.hole, width, height, channels, radius, planes) : null;
-  const levels: PyramidLevel[] = [{ width, height, image: input.image, hole: input.hole, blocked, guideSource }];
+  const texture = settings.guideScale === undefined ? null : textureEnergy(input.image, input.hole, width, height, channels, planes);
+  const levels: PyramidLevel[] = [{ width, height, image: input.image, hole: input.hole, blocked, guideSource, texture }];
   // Stop where the hole is about four patches across (inradius <= 2 patches),
   // or where a guide's own detail ends, but always build one coarser level:
   // structure settles best where pixels are few. The crop size and source
@@ -368,7 +372,15 @@ function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettin
       hole,
       blocked: f.blocked === f.hole ? hole : downsampleAny(f.blocked, f.width, f.height, planes),
       guideSource: f.guideSource && downsampleImage(f.guideSource, f.width, f.height, channels, planes),
+      texture: f.texture && downsampleImage(f.texture, f.width, f.height, 1, planes),
     });
+  }
+  // The texture term compares patch means of the energy: one box mean per level (the hole holds its boundary's energy).
+  if (texture) {
+    for (let l = 0; l < levels.length; l++) {
+      const v = levels[l]!;
+      levels[l] = { ...v, texture: maskedBoxMean(v.texture!, new Uint8Array(v.width * v.height), v.width, v.height, 1, r, planes) };
+    }
   }
   // Exclusions grow going up the pyramid; drop levels that have too few sources left.
   while (levels.length > 1) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { guideSourceRadius, maskedBoxMean } from './guideSource';
+import { guideSourceRadius, maskedBoxMean, textureEnergy } from './guideSource';
+import { patchMatchFill } from './patchMatchFill';
 import { patchCost, type SearchLevel } from './nearestNeighbourField';
 import { Mulberry32 } from './random';
 import { rectMask, tiledRandomTexture } from './testImages';
@@ -56,7 +57,7 @@ describe('guide source (the photo low-passed to the guide scale)', () => {
     const guide = new Uint8Array(low);
     for (let i = 0; i < W * H; i++) if (hole[i]) for (let c = 0; c < C; c++) guide[i * C + c] = mean[c]!;
     const level = (guideSource: Uint8Array | null, withGuide: boolean) =>
-      ({ width: W, height: H, channels: C, image, guide: withGuide ? guide : null, guideWeight: 1, guideSource, r: 3 }) as unknown as SearchLevel;
+      ({ width: W, height: H, channels: C, image, guide: withGuide ? guide : null, guideWeight: 1, guideSource, texture: null, r: 3 }) as unknown as SearchLevel;
     const target = { x: 55, y: 60 };
     const grainSource = 60 * W + 104, flatSource = 60 * W + 180;
     const guideTerm = (guideSource: Uint8Array | null, s: number) =>
@@ -70,5 +71,63 @@ describe('guide source (the photo low-passed to the guide scale)', () => {
     expect(guideTerm(null, grainSource) - guideTerm(null, flatSource)).toBeGreaterThan(0.9 * grainEnergy);
     // ... compared with the low-passed image (now), almost nothing.
     expect(Math.abs(guideTerm(low, grainSource) - guideTerm(low, flatSource))).toBeLessThan(0.05 * grainEnergy);
+  });
+
+  it('texture energy is the box mean of the known pixels\' mean absolute forward differences, and the hole gets its boundary\'s', () => {
+    const rng = new Mulberry32(11);
+    const w = 21, h = 17, C = 3;
+    const image = new Uint8Array(w * h * C).map(() => rng.nextInt(256));
+    const hole = rectMask(w, h, 6, 5, 7, 6);
+    const energy = textureEnergy(image, hole, w, h, C);
+    const raw = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (hole[i]) continue;
+      let sum = 0;
+      for (let c = 0; c < C; c++) {
+        if (x + 1 < w && !hole[i + 1]) sum += Math.abs(image[(i + 1) * C + c]! - image[i * C + c]!);
+        if (y + 1 < h && !hole[i + w]) sum += Math.abs(image[(i + w) * C + c]! - image[i * C + c]!);
+      }
+      raw[i] = Math.min(255, Math.round(sum / C));
+    }
+    const expected = bruteForce(raw, hole, w, h, 1, 2);
+    for (let i = 0; i < w * h; i++) if (!hole[i]) expect(energy[i]).toBe(expected[i]);
+    // Inside the hole: within the range of the known values around it (filled from the boundary inward).
+    const known = Array.from(expected).filter((_, i) => !hole[i]);
+    for (let i = 0; i < w * h; i++) if (hole[i]) {
+      expect(energy[i]).toBeGreaterThanOrEqual(Math.min(...known));
+      expect(energy[i]).toBeLessThanOrEqual(Math.max(...known));
+    }
+  });
+
+  it('a hole in grain beside a flat area of the same local mean is filled with grain, not flat', () => {
+    // With colours alone a flat patch is nearer (in L2) to any grainy estimate than another grain patch is, so the
+    // fill used to end flat (2 % of the grain's energy); the texture-energy term asks for the surroundings' detail.
+    const W = 240, H = 120, C = 3;
+    const grain = tiledRandomTexture(W, H, 4, C, 9);
+    const mean = [0, 1, 2].map((c) => Math.round(Array.from({ length: 16 }, (_, k) => grain.data[((k >> 2) * W + (k & 3)) * C + c]!).reduce((a, v) => a + v, 0) / 16));
+    const data = new Uint8Array(W * H * C);
+    for (let i = 0; i < W * H; i++) for (let c = 0; c < C; c++) data[i * C + c] = i % W < W / 2 ? grain.data[i * C + c]! : mean[c]!;
+    const hole = rectMask(W, H, 30, 35, 50, 50);
+    // The guide a coarse model gives for grain: its local mean, flat.
+    const guide = new Uint8Array(data);
+    for (let i = 0; i < W * H; i++) if (hole[i]) for (let c = 0; c < C; c++) guide[i * C + c] = mean[c]!;
+    const fill = patchMatchFill({ data, width: W, height: H, channels: C }, hole, { seed: 1, guide: { data: guide, width: W, height: H, channels: C }, guideScale: 8 });
+    const r = fill.region;
+    const filled = new Uint8Array(data);
+    for (let y = 0; y < r.height; y++) for (let x = 0; x < r.width; x++) for (let c = 0; c < C; c++) {
+      filled[((r.y + y) * W + r.x + x) * C + c] = fill.data[(y * r.width + x) * C + c]!;
+    }
+    // Mean squared difference of horizontal neighbours: inside the filled box vs in the grain.
+    const energy = (img: Uint8Array, x0: number, y0: number, x1: number, y1: number) => {
+      let sum = 0, n = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1 - 1; x++) for (let c = 0; c < C; c++) {
+        const d = img[(y * W + x) * C + c]! - img[(y * W + x + 1) * C + c]!;
+        sum += d * d;
+        n++;
+      }
+      return sum / n;
+    };
+    expect(energy(filled, 35, 40, 75, 80)).toBeGreaterThan(0.5 * energy(data, 0, 0, 30, H));
   });
 });

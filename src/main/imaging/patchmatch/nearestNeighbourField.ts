@@ -4,6 +4,7 @@
  * wholly in the known, non-excluded area, improved by propagation from scan
  * neighbours and a random search at shrinking radii.
  */
+import { TEXTURE_WEIGHT } from './guideSource';
 import type { TargetSet, ValidSources } from './levelMaps';
 import type { Mulberry32 } from './random';
 
@@ -18,6 +19,8 @@ export interface SearchLevel {
   readonly guideWeight: number;
   /** What the guide term compares the guide with at source patches: the low-passed image, or null for the image itself. */
   readonly guideSource: Uint8Array | null;
+  /** Texture energy averaged over the patch centred on each pixel (the hole's from its boundary), compared with TEXTURE_WEIGHT, or null. */
+  readonly texture: Uint8Array | null;
   readonly hole: Uint8Array;
   /** Per target: distance (pixels) from its centre to the nearest known pixel; 0 outside the hole. */
   readonly targetDepth: Float32Array;
@@ -78,6 +81,12 @@ export function patchCost(level: SearchLevel, tx: number, ty: number, s: number,
   // Guided: the texture and guide terms as two int32 row sums (exact), combined per row.
   const gw = level.guideWeight;
   const low = level.guideSource ?? image;
+  const texture = level.texture;
+  if (texture !== null) {
+    // Patch-mean texture energies (precomputed), charged over the patch's pixels: O(1) per comparison.
+    const t = texture[ty * width + tx]! - texture[s]!;
+    sum = TEXTURE_WEIGHT * (x1 - x0 + 1) * (y1 - y0 + 1) * t * t;
+  }
   for (let dy = y0; dy <= y1; dy++) {
     let a = ((ty + dy) * width + tx + x0) * C;
     let b = (s + dy * width + x0) * C;
