@@ -12,7 +12,7 @@ import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Studio } from './harness';
-import { checkerboard, devicePixelMatch, drag, maskFilled, openGeneratedPhoto, openPhotoInEditor, stageGeometry, toPage, type PhotoSession } from './stage';
+import { checkerboard, devicePixelMatch, drag, maskFilled, openGeneratedPhoto, openPhotoInEditor, stageGeometry, toPage, wheelBurst, type PhotoSession } from './stage';
 
 const W = 3000, H = 2000; // larger than the proxy, so the proxy is a downscale
 const SQUARE = { x: 1450, y: 950, width: 100, height: 100 }; // what the fill removes, at the photo's centre
@@ -113,8 +113,7 @@ describe.sequential('compare view at full resolution in browser mode', () => {
       await view.getByRole('button', { name: '100 %', exact: true }).click();
       await expect.poll(async () => Number(await pane.getAttribute('data-view-scale'))).toBeCloseTo(1, 9);
       const box = (await pane.boundingBox())!;
-      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-      for (let k = 0; k < 2; k++) await page.mouse.wheel(0, -Math.log(2) / 2 / 0.0018); // two notches of ×√2
+      await wheelBurst(page, pane, box.x + box.width / 2, box.y + box.height / 2, 2, Math.SQRT2); // two notches of ×√2 in one frame
       await expect.poll(async () => Number(await pane.getAttribute('data-view-scale'))).toBeCloseTo(2, 6);
     };
     await zoomTo200(split);

@@ -14,7 +14,7 @@ import { edgePreviewRgba, sampleMaskToGrid } from '../../src/renderer/mask/edgeP
 import { maskFromPixels } from '../../src/renderer/mask/maskActions';
 import { overlayGridFor } from '../../src/renderer/mask/overlay';
 import { imageSize } from '../../src/renderer/geometry/coords';
-import { checkerboard, openGeneratedPhoto, stageGeometry, toImage, toPage, type PhotoSession, type StageGeometry } from './stage';
+import { checkerboard, openGeneratedPhoto, stageGeometry, toImage, toPage, wheelBurst, type PhotoSession, type StageGeometry } from './stage';
 
 const W = 3000, H = 2000; // larger than the 2560-px proxy, so the proxy is a downscale
 
@@ -77,8 +77,7 @@ describe.sequential('editor detail in browser mode', () => {
     await page.keyboard.press('Control+1');
     await expect.poll(async () => Number(await stage.getAttribute('data-view-scale'))).toBeCloseTo(1, 9);
     const g = await stageGeometry(page);
-    await page.mouse.move(g.box.x + g.box.width - 40, g.box.y + g.box.height - 40);
-    for (let k = 0; k < 2; k++) await page.mouse.wheel(0, -Math.log(2) / 2 / 0.0018);
+    await wheelBurst(page, stage, g.box.x + g.box.width - 40, g.box.y + g.box.height - 40, 2, Math.SQRT2); // in one frame
     await expect.poll(async () => Number(await stage.getAttribute('data-view-scale'))).toBeCloseTo(2, 6);
     await expect.poll(async () => Number(await stage.getAttribute('data-full-res-tiles')), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect.poll(() => checkerMatch(page), { timeout: 30_000 }).toBeGreaterThan(0.98);

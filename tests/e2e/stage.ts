@@ -88,6 +88,24 @@ export async function drag(page: Page, path: readonly { x: number; y: number }[]
   await page.mouse.up(opts);
 }
 
+/**
+ * `notches` wheel events at page point (x, y), dispatched in one task: they all reach the
+ * handler before React renders, as a fast-spun wheel's do. Each zooms by `factor`.
+ */
+export async function wheelBurst(page: Page, el: Locator, x: number, y: number, notches: number, factor: number): Promise<void> {
+  await page.mouse.move(x, y);
+  const deltaY = -Math.log(factor) / 0.0018; // geometry/coords wheelZoomFactor, pixel mode
+  // Runs in the page; the DOM types are not in the test's compile scope.
+  type InPage = { dispatchEvent(e: unknown): boolean };
+  type WheelEventCtor = new (type: string, init: Record<string, unknown>) => unknown;
+  await el.evaluate((node, a) => {
+    const Wheel = (globalThis as unknown as { WheelEvent: WheelEventCtor }).WheelEvent;
+    for (let k = 0; k < a.notches; k++) {
+      (node as unknown as InPage).dispatchEvent(new Wheel('wheel', { deltaY: a.deltaY, deltaMode: 0, clientX: a.x, clientY: a.y, bubbles: true, cancelable: true }));
+    }
+  }, { notches, deltaY, x, y });
+}
+
 /** A page with `photo` opened in the editor; console errors and page errors are collected into `errors`. */
 export async function openPhotoInEditor(
   studio: { url: string; newPage(options?: PageOptions): Promise<Page> }, photo: string, errors: string[], pageOptions: PageOptions = {},

@@ -44,10 +44,15 @@ function imageStyle(view: ViewTransform, w: number, h: number): CSSProperties {
 
 /** Wheel zoom and drag pan on a pane, writing the shared view. */
 function usePaneGestures(ref: React.RefObject<HTMLDivElement | null>, view: ViewTransform, setView: (v: ViewTransform) => void) {
+  // Each event reads the view the previous one made: two wheel notches can arrive before React renders.
   const latest = useRef(view);
   latest.current = view;
-  const set = useRef(setView);
-  set.current = setView;
+  const setter = useRef(setView);
+  setter.current = setView;
+  const set = useRef((next: ViewTransform) => {
+    latest.current = next;
+    setter.current(next);
+  });
   useEffect(() => {
     const el = ref.current;
     if (!el) return;

@@ -27,8 +27,16 @@ export function useViewport(container: RefObject<HTMLElement | null>, image: Ima
   const fitted = useMemo(() => fitView(image, viewport, PADDING), [image, viewport]);
   const [manual, setManual] = useState<ViewTransform | null>(null);
   const view = manual ?? fitted;
+  // Events can arrive faster than React renders (two wheel notches in one frame):
+  // each handler reads the view the previous one made, not the last rendered one.
   const latest = useRef(view);
   latest.current = view;
+  const fittedNow = useRef(fitted);
+  fittedNow.current = fitted;
+  const commit = useCallback((next: ViewTransform | null) => {
+    latest.current = next ?? fittedNow.current;
+    setManual(next);
+  }, []);
   const ratio = useRef(pixelRatio);
   ratio.current = pixelRatio;
   const pan = useRef<{ x: number; y: number } | null>(null);
@@ -41,18 +49,18 @@ export function useViewport(container: RefObject<HTMLElement | null>, image: Ima
       e.preventDefault(); // the page must not scroll or zoom
       const box = el.getBoundingClientRect();
       const anchor = screenPoint(e.clientX - box.left, e.clientY - box.top);
-      setManual(zoomAt(latest.current, anchor, wheelZoomFactor(e.deltaY, e.deltaMode)));
+      commit(zoomAt(latest.current, anchor, wheelZoomFactor(e.deltaY, e.deltaMode)));
     };
     el.addEventListener('wheel', onWheel, { passive: false });
     return () => el.removeEventListener('wheel', onWheel);
-  }, [container]);
+  }, [container, commit]);
 
-  const fit = useCallback(() => setManual(null), []);
+  const fit = useCallback(() => commit(null), [commit]);
   const actualPixels = useCallback((anchor?: ScreenPoint) => {
     const el = container.current;
     const centre = anchor ?? screenPoint((el?.clientWidth ?? 0) / 2, (el?.clientHeight ?? 0) / 2);
-    setManual(actualPixelsView(latest.current, centre, ratio.current));
-  }, [container]);
+    commit(actualPixelsView(latest.current, centre, ratio.current));
+  }, [container, commit]);
   const panStart = useCallback((x: number, y: number) => {
     pan.current = { x, y };
     setPanning(true);
@@ -61,9 +69,9 @@ export function useViewport(container: RefObject<HTMLElement | null>, image: Ima
     const last = pan.current;
     if (!last) return false;
     pan.current = { x, y };
-    setManual(panBy(latest.current, screenPx(x - last.x), screenPx(y - last.y)));
+    commit(panBy(latest.current, screenPx(x - last.x), screenPx(y - last.y)));
     return true;
-  }, []);
+  }, [commit]);
   const panEnd = useCallback(() => {
     pan.current = null;
     setPanning(false);
