@@ -257,8 +257,8 @@ export function fillPreparedJob(
       image,
       guide,
       guideWeight,
-      guideSource: guide ? p.guideSource : null,
-      texture: guide ? p.texture : null,
+      guideSource: p.guideSource,
+      texture: p.texture,
       hole: p.hole,
       targetDepth: maps.targetDepth,
       valid: maps.valid,
@@ -379,7 +379,7 @@ function buildPyramid(input: Omit<JobImages, 'guide'>, settings: SharedJobSettin
   if (texture) {
     for (let l = 0; l < levels.length; l++) {
       const v = levels[l]!;
-      levels[l] = { ...v, texture: maskedBoxMean(v.texture!, new Uint8Array(v.width * v.height), v.width, v.height, 1, r, planes) };
+      levels[l] = { ...v, texture: maskedBoxMean(v.texture!, null, v.width, v.height, 1, r, planes) };
     }
   }
   // Exclusions grow going up the pyramid; drop levels that have too few sources left.

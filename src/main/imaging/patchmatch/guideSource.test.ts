@@ -23,6 +23,19 @@ function bruteForce(image: Uint8Array, hole: Uint8Array, w: number, h: number, C
   return out;
 }
 
+/**
+ * A period-4 grain on the left, flat at the grain's mean on the right (an
+ * out-of-focus area), and a 50x50 hole in the grain.
+ */
+function grainBesideFlat() {
+  const W = 240, H = 120, C = 3;
+  const grain = tiledRandomTexture(W, H, 4, C, 9);
+  const mean = [0, 1, 2].map((c) => Math.round(Array.from({ length: 16 }, (_, k) => grain.data[((k >> 2) * W + (k & 3)) * C + c]!).reduce((a, v) => a + v, 0) / 16));
+  const image = new Uint8Array(W * H * C);
+  for (let i = 0; i < W * H; i++) for (let c = 0; c < C; c++) image[i * C + c] = i % W < W / 2 ? grain.data[i * C + c]! : mean[c]!;
+  return { W, H, C, image, mean, hole: rectMask(W, H, 30, 35, 50, 50) };
+}
+
 describe('guide source (the photo low-passed to the guide scale)', () => {
   it('is the rounded mean of the known pixels in the clipped box, for any radius, channel count and hole', () => {
     const rng = new Mulberry32(3);
@@ -31,6 +44,8 @@ describe('guide source (the photo low-passed to the guide scale)', () => {
       // A hole with a fully unknown stretch wider than the box, so some boxes hold no known pixel.
       const hole = new Uint8Array(w * h).map((_, i) => (rng.nextInt(4) === 0 || (i % w >= 2 && i % w < 2 + 2 * R + 2 && Math.floor(i / w) < 2 * R + 2) ? 1 : 0));
       expect(Buffer.from(maskedBoxMean(image, hole, w, h, C, R)).equals(Buffer.from(bruteForce(image, hole, w, h, C, R)))).toBe(true);
+      // No hole: every pixel known.
+      expect(Buffer.from(maskedBoxMean(image, null, w, h, C, R)).equals(Buffer.from(bruteForce(image, new Uint8Array(w * h), w, h, C, R)))).toBe(true);
     }
   });
 
@@ -44,13 +59,7 @@ describe('guide source (the photo low-passed to the guide scale)', () => {
   });
 
   it('the guide term no longer charges grain: a grain source and a flat one of the same local mean cost the same against a blurry guide', () => {
-    // Left: a period-4 grain; right: flat at the grain's mean (an out-of-focus area). The hole is in the grain.
-    const W = 240, H = 120, C = 3;
-    const grain = tiledRandomTexture(W, H, 4, C, 9);
-    const mean = [0, 1, 2].map((c) => Math.round(Array.from({ length: 16 }, (_, k) => grain.data[((k >> 2) * W + (k & 3)) * C + c]!).reduce((a, v) => a + v, 0) / 16));
-    const image = new Uint8Array(W * H * C);
-    for (let i = 0; i < W * H; i++) for (let c = 0; c < C; c++) image[i * C + c] = i % W < W / 2 ? grain.data[i * C + c]! : mean[c]!;
-    const hole = rectMask(W, H, 30, 35, 50, 50);
+    const { W, H, C, image, mean, hole } = grainBesideFlat();
     // A guide 8 px per guide pixel: inside the hole the grain's local mean, flat.
     const guideScale = 8;
     const low = maskedBoxMean(image, hole, W, H, C, guideSourceRadius(guideScale));
@@ -103,12 +112,7 @@ describe('guide source (the photo low-passed to the guide scale)', () => {
   it('a hole in grain beside a flat area of the same local mean is filled with grain, not flat', () => {
     // With colours alone a flat patch is nearer (in L2) to any grainy estimate than another grain patch is, so the
     // fill used to end flat (2 % of the grain's energy); the texture-energy term asks for the surroundings' detail.
-    const W = 240, H = 120, C = 3;
-    const grain = tiledRandomTexture(W, H, 4, C, 9);
-    const mean = [0, 1, 2].map((c) => Math.round(Array.from({ length: 16 }, (_, k) => grain.data[((k >> 2) * W + (k & 3)) * C + c]!).reduce((a, v) => a + v, 0) / 16));
-    const data = new Uint8Array(W * H * C);
-    for (let i = 0; i < W * H; i++) for (let c = 0; c < C; c++) data[i * C + c] = i % W < W / 2 ? grain.data[i * C + c]! : mean[c]!;
-    const hole = rectMask(W, H, 30, 35, 50, 50);
+    const { W, H, C, image: data, mean, hole } = grainBesideFlat();
     // The guide a coarse model gives for grain: its local mean, flat.
     const guide = new Uint8Array(data);
     for (let i = 0; i < W * H; i++) if (hole[i]) for (let c = 0; c < C; c++) guide[i * C + c] = mean[c]!;

@@ -29,14 +29,14 @@ export function guideSourceRadius(guideScale: number): number {
 }
 
 /**
- * Per pixel, the rounded mean of the known pixels (hole = 0) in the
- * (2·radius+1)² box around it, clipped at the borders; a pixel whose box
- * holds no known pixel keeps its own value. Integer sums, exact: a running
+ * Per pixel, the rounded mean of the known pixels (hole = 0; every pixel
+ * with hole null) in the (2·radius+1)² box around it, clipped at the
+ * borders; a pixel whose box holds no known pixel keeps its own value. Integer sums, exact: a running
  * sum along each row, then a running sum of those row sums down each
  * column over a ring of 2·radius+1 rows.
  */
 export function maskedBoxMean(
-  image: Uint8Array, hole: Uint8Array, width: number, height: number, channels: number, radius: number,
+  image: Uint8Array, hole: Uint8Array | null, width: number, height: number, channels: number, radius: number,
   planes: PlaneAllocator = HEAP_PLANES,
 ): Uint8Array {
   const out = planes.uint8(width * height * channels);
@@ -59,13 +59,13 @@ export function maskedBoxMean(
       // Running sum over x - radius .. x + radius: add the pixel entering on the right, drop the one leaving on the left.
       for (let x = -radius; x < width; x++) {
         const enter = x + radius;
-        if (enter < width && hole[row + enter] === 0) {
+        if (enter < width && (hole === null || hole[row + enter] === 0)) {
           const p = (row + enter) * channels;
           for (let c = 0; c < channels; c++) run[c]! += image[p + c]!;
           run[channels]! += 1;
         }
         const leave = x - radius - 1;
-        if (leave >= 0 && hole[row + leave] === 0) {
+        if (leave >= 0 && (hole === null || hole[row + leave] === 0)) {
           const p = (row + leave) * channels;
           for (let c = 0; c < channels; c++) run[c]! -= image[p + c]!;
           run[channels]! -= 1;
