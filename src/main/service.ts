@@ -11,7 +11,7 @@ import {
   type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
 import { maskEmptyError, StudioError, toWireError } from '../shared/errors';
-import { resolveWorkingEdge } from '../shared/manifest';
+import { resolveWorkingEdge, workingLimits, type WorkingLimits } from '../shared/manifest';
 import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
 import { HistoryRepository } from './history/repository';
@@ -160,7 +160,7 @@ export class StudioService {
         const params = await this.resolveParams(r.params);
         const holePixels = hole.pixels;
         const working = params.method === 'diffusion'
-          ? diffusionWork(hole.mask, width, height, await this.workingEdgeFor(params.model)).workingPixels
+          ? diffusionWork(hole.mask, width, height, await this.workingLimitsFor(params.model)).workingPixels
           : undefined;
         const { ms, basis } = estimateFillMs(params, holePixels, this.repo.recentRunCosts(params.method, 10), working);
         return { seconds: Math.round(ms / 100) / 10, basis, slow: ms > 5000 };
@@ -216,10 +216,11 @@ export class StudioService {
     };
   }
 
-  /** The working edge a diffusion run of `modelId` uses (the studio's setting, else the model's own). */
-  private async workingEdgeFor(modelId: string | null | undefined): Promise<number> {
+  /** How a diffusion run of `modelId` sizes its crops (the studio's working edge, else the model's own; the model's depth limit). */
+  private async workingLimitsFor(modelId: string | null | undefined): Promise<WorkingLimits> {
     const installed = (await this.models.photoModels()).find((m) => m.manifest.id === modelId);
-    return resolveWorkingEdge(this.options.maxWorkingEdge, installed?.manifest);
+    const maxEdge = resolveWorkingEdge(this.options.maxWorkingEdge, installed?.manifest);
+    return installed ? workingLimits(maxEdge, installed.manifest) : { maxEdge, holeDepth: Infinity, minEdge: 0 };
   }
 
   /** Fills in the defaults a run actually uses, so history records them. */

@@ -5,7 +5,8 @@
  * crop the size of the frame.
  */
 import type { MaskBounds } from '../../shared/mask-ops';
-import { contextRect, workingSize } from './diffusion-stage';
+import type { WorkingLimits } from '../../shared/manifest';
+import { contextRect, cropWorkingSize } from './diffusion-stage';
 
 function componentBoxes(mask: Uint8Array, width: number, height: number): MaskBounds[] {
   const label = new Int32Array(width * height).fill(-1);
@@ -70,11 +71,11 @@ export interface DiffusionWork {
   readonly workingPixels: number;
 }
 
-export function diffusionWork(mask: Uint8Array, width: number, height: number, maxWorkingEdge: number): DiffusionWork {
+export function diffusionWork(mask: Uint8Array, width: number, height: number, limits: WorkingLimits): DiffusionWork {
   const groups = holeGroups(mask, width, height);
   let workingPixels = 0;
   for (const g of groups) {
-    const w = workingSize(contextRect(g, width, height), maxWorkingEdge);
+    const w = cropWorkingSize(mask, width, contextRect(g, width, height), limits);
     workingPixels += w.width * w.height;
   }
   return { groups: groups.length, workingPixels };
