@@ -15,6 +15,7 @@
  */
 import { inpaintParamsSchema } from '../../shared/api';
 import { maskBounds } from '../../shared/mask-ops';
+import { StudioError } from '../../shared/errors';
 import { resolveWorkingEdge } from '../../shared/manifest';
 import { pasteImage } from '../imaging/composite';
 import type { RawImage } from '../imaging/io';
@@ -38,9 +39,10 @@ export type MethodSpec =
 /**
  * Expands a method list: `diffusion` and `diffusion-raw` stand for one entry
  * per installed RGB model, `diffusion:<id>` picks one. Unknown names and
- * unknown models throw with the valid choices.
+ * unknown models are usage errors that name the valid choices and, for a
+ * model, the model folders that could not be read (`problems`).
  */
-export function expandMethods(names: readonly string[], installedModels: readonly string[]): MethodSpec[] {
+export function expandMethods(names: readonly string[], installedModels: readonly string[], problems: readonly string[] = []): MethodSpec[] {
   const out: MethodSpec[] = [{ kind: 'original', id: 'original' }];
   const add = (m: MethodSpec): void => { if (!out.some((o) => o.id === m.id)) out.push(m); };
   for (const raw of names) {
@@ -49,7 +51,8 @@ export function expandMethods(names: readonly string[], installedModels: readonl
     const [base, model] = name.split(':', 2) as [string, string | undefined];
     if (base === 'diffusion' || base === 'diffusion-raw') {
       if (model !== undefined && !installedModels.includes(model)) {
-        throw new Error(`--methods ${name}: no RGB model "${model}" is installed (installed: ${installedModels.join(', ') || 'none'})`);
+        const unread = problems.length ? `; model folders that could not be read: ${problems.join('; ')}` : '';
+        throw new StudioError('BAD_REQUEST', `--methods ${name}: no RGB model "${model}" is installed (installed: ${installedModels.join(', ') || 'none'}${unread})`);
       }
       for (const m of model !== undefined ? [model] : installedModels) add({ kind: base, id: `${base}:${m}`, model: m });
     } else if (base === 'patchmatch' || base === 'pm-telea') {
@@ -57,7 +60,7 @@ export function expandMethods(names: readonly string[], installedModels: readonl
     } else if ((CLASSICAL_METHODS as readonly string[]).includes(base)) {
       add({ kind: 'classical', id: base as ClassicalMethod, method: base as ClassicalMethod });
     } else if (base !== 'original') {
-      throw new Error(`unknown method "${name}" (choose from ${BASE_METHODS.join(', ')}; diffusion:<model id> picks one model)`);
+      throw new StudioError('BAD_REQUEST', `unknown method "${name}" (choose from ${BASE_METHODS.join(', ')}; diffusion:<model id> picks one model)`);
     }
   }
   return out;

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StudioError } from '../../shared/errors';
 import { packageRoot } from '../workers/paths';
 import { expandMethods } from './methods';
 import type { EvalRun } from './report';
@@ -20,7 +21,15 @@ describe('expandMethods', () => {
   });
   it('names the choices when a method or model is unknown', () => {
     expect(() => expandMethods(['lama'], [])).toThrow(/unknown method "lama".*patchmatch/);
-    expect(() => expandMethods(['diffusion:photo-inpaint'], ['tiny-inpaint'])).toThrow(/installed: tiny-inpaint/);
+    expect(() => expandMethods(['diffusion:photo-inpaint'], ['tiny-inpaint'])).toThrow(/installed: tiny-inpaint\)$/);
+  });
+  it('is a usage error, and names the model folders that could not be read', () => {
+    const problem = 'models/photo-inpaint/manifest.json: holeDepth: Number must be less than or equal to 4096';
+    let err: unknown;
+    try { expandMethods(['diffusion:photo-inpaint'], ['tiny-inpaint'], [problem]); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as StudioError).code).toBe('BAD_REQUEST');
+    expect((err as StudioError).message).toContain(`could not be read: ${problem}`);
   });
 });
 

@@ -117,13 +117,15 @@ export async function runEval(o: EvalOptions): Promise<EvalRun> {
   const photoFiles = (await collectPhotos(o.inputs)).slice(0, o.limit ?? Infinity);
   const roots = o.modelRoots ?? modelRoots(packageRoot(), o.dataDir);
   const installed: InstalledModel[] = [];
+  const problems: string[] = [];
   for (const root of roots) {
     const r = await listModels(root);
     for (const m of r.models) if (m.manifest.channels === 3 && !installed.some((i) => i.manifest.id === m.manifest.id)) installed.push(m);
     // Segmentation models share models/ but are not diffusion manifests; only diffusion-looking problems matter here.
-    notes.push(...r.problems.filter((p) => !/kind: Invalid option/.test(p)).map((p) => `model problem: ${p}`));
+    problems.push(...r.problems.filter((p) => !/kind: Invalid option/.test(p)));
   }
-  const specs = expandMethods(o.methods, installed.map((m) => m.manifest.id));
+  notes.push(...problems.map((p) => `model problem: ${p}`));
+  const specs = expandMethods(o.methods, installed.map((m) => m.manifest.id), problems);
   if (o.methods.some((m) => m.startsWith('diffusion')) && !specs.some((s) => s.kind === 'diffusion' || s.kind === 'diffusion-raw')) {
     notes.push('diffusion was requested but no RGB diffusion model is installed; it is missing from the tables');
   }
