@@ -25,8 +25,10 @@ export const diffusionManifestSchema = z.object({
    * Deepest a hole may reach at working resolution: working pixels from a
    * hole pixel to the nearest known one. A deeper hole is sampled at a
    * smaller working size (not below the training resolution), since the
-   * model never learnt to fill farther from what it sees. Absent: a quarter
-   * of the training resolution, as deep as the training masks' centre box.
+   * model never learnt to fill farther from what it sees. Absent: an eighth
+   * of the training resolution (half as deep as the training masks' centre
+   * box), the best of 4 (= this), 6 and 8 working px and no limit for
+   * tiny-inpaint (docs/eval.md, "The hole's depth").
    */
   holeDepth: z.number().positive().max(4096).optional(),
   channels: z.number().int().min(1).max(4),
@@ -95,7 +97,7 @@ export interface WorkingLimits {
 
 /** The working limits of a run: `maxEdge` from resolveWorkingEdge, the rest from the model. */
 export function workingLimits(maxEdge: number, manifest: Pick<DiffusionManifest, 'resolution' | 'holeDepth'>): WorkingLimits {
-  return { maxEdge, holeDepth: manifest.holeDepth ?? manifest.resolution / 4, minEdge: manifest.resolution };
+  return { maxEdge, holeDepth: manifest.holeDepth ?? manifest.resolution / 8, minEdge: manifest.resolution };
 }
 
 /** "field.path: message" for the first few problems, for a clear error. */

@@ -90,3 +90,15 @@ def test_fp16_onnxruntime_close_to_pytorch_float32(exported):
                           "1e-2", "--fp16"], capture_output=True, text=True, cwd=REPO)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "OK" in res.stdout
+
+
+def test_manifest_carries_the_measured_working_limits(tmp_path):
+    from export_onnx import manifest
+    cfg = make_config("tiny")
+    onnx_file = tmp_path / "model.onnx"
+    onnx_file.write_bytes(b"not a model; only hashed here")
+    plain = manifest(cfg, tmp_path, onnx_file, "t", "test only", {})
+    assert "workingEdge" not in plain and "holeDepth" not in plain
+    m = manifest(cfg, tmp_path, onnx_file, "t", "test only", {}, working_edge=64, hole_depth=4)
+    assert m["workingEdge"] == 64 and m["holeDepth"] == 4
+    assert list(m).index("holeDepth") == list(m).index("workingEdge") + 1  # beside the edge it limits

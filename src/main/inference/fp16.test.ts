@@ -109,10 +109,12 @@ describe.skipIf(unavailable)('fp16 variant of tiny-inpaint (ONNX Runtime CPU)', 
       const b = await fp16.denoise(x, Float32Array.from(t), inShape);
       const diff = maxAbsDiff(a, b);
       const ref = maxAbs(a);
-      // ε and v outputs here reach about 3, where fp16 numbers are 2^-9 ≈ 0.002 apart: the output's
-      // own rounding alone is up to 0.001. Allow two such steps (0.0039); measured ≈ 0.0013, and
-      // with the timestep embedding in fp16 too it was 0.0055 at t = 999.
-      const tolerance = 2 * 2 ** (Math.floor(Math.log2(ref)) - 10);
+      // ε and v outputs here reach 4–6, where fp16 numbers are 2^-8 ≈ 0.004 apart: the output's own
+      // rounding alone is up to 0.002. Inside the network activations reach about 45 (step 74,045;
+      // 27 at step 23,007), where fp16 steps are 0.03, and the error grows with training: measured
+      // 0.0013 at step 23,007, 0.0114 at step 74,045 (rectangular case). Allow four output steps;
+      // what a photographer sees is the whole-sample test below (a fraction of an 8-bit level).
+      const tolerance = 4 * 2 ** (Math.floor(Math.log2(ref)) - 10);
       console.log(`tiny-inpaint [${shape.join(', ')}] t=${t.join(',')}: max |fp16 − fp32| = ${diff.toExponential(2)} (max |out| ${ref.toFixed(2)}, tolerance ${tolerance.toExponential(2)})`);
       expect(diff).toBeGreaterThan(0); // it really ran the other file
       expect(diff).toBeLessThan(tolerance);

@@ -145,7 +145,8 @@ describe('diffusion fill through the service', () => {
 
 describe('working resolution', () => {
   it("runs a model at its manifest's working edge unless the caller names one", async () => {
-    installPlumbing('plumbing-edge-32', { workingEdge: 32 });
+    // no depth limit here: the box hole is deep enough that the limit alone would pick the smallest size
+    installPlumbing('plumbing-edge-32', { workingEdge: 32, holeDepth: 4096 });
     const { models, problems } = await listModels(path.join(dir, 'models'));
     expect(problems).toEqual([]);
     const installed = models.find((m) => m.manifest.id === 'plumbing-edge-32')!;
