@@ -66,7 +66,7 @@ def write_check(model: torch.nn.Module, cfg: dict, check_dir: Path) -> None:
 
 
 def manifest(cfg: dict, out_dir: Path, onnx_path: Path, name: str, licence: str, training: dict,
-             working_edge: int | None = None, hole_depth: float | None = None) -> dict:
+             working_edge: int | None = None) -> dict:
     m = {
         "schemaVersion": 1,
         "id": cfg["id"],
@@ -82,8 +82,6 @@ def manifest(cfg: dict, out_dir: Path, onnx_path: Path, name: str, licence: str,
     }
     if working_edge is not None:
         m["workingEdge"] = working_edge
-    if hole_depth is not None:
-        m["holeDepth"] = int(hole_depth) if float(hole_depth).is_integer() else hole_depth
     if cfg["kind"] == "conditional-inpaint":
         m["conditioning"] = {"maskedSource": "zero-fill", "maskChannel": "one-is-hole"}
     m.update({
@@ -114,10 +112,6 @@ def main() -> int:
     ap.add_argument("--working-edge", type=int,
                     help="long edge (px) the studio runs this model at by default, as measured by `inpaint-studio eval "
                          "--working-edge` (absent: the studio's default, 128)")
-    ap.add_argument("--hole-depth", type=float,
-                    help="deepest a hole may reach at working resolution (working px to the nearest known pixel) "
-                         "before the studio samples that crop smaller, as measured by `inpaint-studio eval` "
-                         "(absent: a quarter of the training resolution)")
     ap.add_argument("--fp16", action="store_true", help="also write the half-precision model.fp16.onnx")
     ap.add_argument("--set", nargs="*", default=[], metavar="KEY=JSON",
                     help="override preset keys for --guided-diffusion-checkpoint (e.g. a reduced test topology)")
@@ -160,7 +154,7 @@ def main() -> int:
     onnx_path = out / "model.onnx"
     model.eval()
     export(model, cfg, onnx_path)
-    m = manifest(cfg, out, onnx_path, args.name or cfg["id"], args.licence, training, args.working_edge, args.hole_depth)
+    m = manifest(cfg, out, onnx_path, args.name or cfg["id"], args.licence, training, args.working_edge)
     if args.fp16:
         fp16_path = out / fp16_name(onnx_path.name)
         print(f"{fp16_path.name}: {write_fp16_file(onnx_path, fp16_path).summary()}")

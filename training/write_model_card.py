@@ -59,9 +59,7 @@ def main() -> int:
         f"# {m['name']} (`{m['id']}`)", "",
         f"- Kind: {m['kind']}; {m['resolution']}x{m['resolution']}, {m['channels']} channels in [-1, 1]"
         + (f"; the studio runs it at a working edge of {m['workingEdge']} px (long edge of the context crop; "
-           "docs/eval.md has the measurement)" if "workingEdge" in m else "")
-        + (f", smaller for a crop whose hole reaches more than {m['holeDepth']:g} working px from a known pixel"
-           if "holeDepth" in m else ""),
+           "docs/eval.md has the measurement)" if "workingEdge" in m else ""),
         f"- Network: guided-diffusion-style U-Net, {tr['parameters']:,} parameters; model_channels "
         f"{cfg['model_channels']}, channel_mult {tuple(cfg['channel_mult'])}, {cfg['num_res_blocks']} res blocks "
         f"per level, attention at {tuple(cfg['attention_resolutions'])} px, scale-shift GroupNorm, dropout "

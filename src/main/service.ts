@@ -11,7 +11,7 @@ import {
   type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
 import { maskEmptyError, StudioError, toWireError } from '../shared/errors';
-import { resolveWorkingEdge, workingLimits, type WorkingLimits } from '../shared/manifest';
+import { resolveWorkingEdge } from '../shared/manifest';
 import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
 import { HistoryRepository } from './history/repository';
@@ -160,7 +160,7 @@ export class StudioService {
         const params = await this.resolveParams(r.params);
         const holePixels = hole.pixels;
         const working = params.method === 'diffusion'
-          ? diffusionWork(hole.mask, width, height, await this.workingLimitsFor(params.model)).workingPixels
+          ? diffusionWork(hole.mask, width, height, await this.workingEdgeFor(params.model)).workingPixels
           : undefined;
         const { ms, basis } = estimateFillMs(params, holePixels, this.repo.recentRunCosts(params.method, 10), working);
         return { seconds: Math.round(ms / 100) / 10, basis, slow: ms > 5000 };
@@ -216,11 +216,10 @@ export class StudioService {
     };
   }
 
-  /** How a diffusion run of `modelId` sizes its crops (the studio's working edge, else the model's own; the model's depth limit). */
-  private async workingLimitsFor(modelId: string | null | undefined): Promise<WorkingLimits> {
+  /** The working edge a diffusion run of `modelId` uses (the studio's setting, else the model's own). */
+  private async workingEdgeFor(modelId: string | null | undefined): Promise<number> {
     const installed = (await this.models.photoModels()).find((m) => m.manifest.id === modelId);
-    const maxEdge = resolveWorkingEdge(this.options.maxWorkingEdge, installed?.manifest);
-    return installed ? workingLimits(maxEdge, installed.manifest) : { maxEdge, holeDepth: Infinity, minEdge: 0 };
+    return resolveWorkingEdge(this.options.maxWorkingEdge, installed?.manifest);
   }
 
   /** Fills in the defaults a run actually uses, so history records them. */

@@ -21,16 +21,6 @@ export const diffusionManifestSchema = z.object({
    * how). Absent: DEFAULT_WORKING_EDGE.
    */
   workingEdge: z.number().int().min(16).max(4096).optional(),
-  /**
-   * Deepest a hole may reach at working resolution: working pixels from a
-   * hole pixel to the nearest known one. A deeper hole is sampled at a
-   * smaller working size (not below the training resolution), since the
-   * model never learnt to fill farther from what it sees. Absent: an eighth
-   * of the training resolution (half as deep as the training masks' centre
-   * box), the best of 4 (= this), 6 and 8 working px and no limit for
-   * tiny-inpaint (docs/eval.md, "The hole's depth").
-   */
-  holeDepth: z.number().positive().max(4096).optional(),
   channels: z.number().int().min(1).max(4),
   valueRange: z.tuple([z.literal(-1), z.literal(1)]),
   prediction: z.literal('epsilon'),
@@ -82,22 +72,6 @@ export const DEFAULT_WORKING_EDGE = 128;
 /** The working edge a run uses: the caller's, else the model's own, else the default. */
 export function resolveWorkingEdge(requested: number | undefined, manifest: Pick<DiffusionManifest, 'workingEdge'> | undefined): number {
   return requested ?? manifest?.workingEdge ?? DEFAULT_WORKING_EDGE;
-}
-
-/**
- * How the working size of a crop is chosen (pipeline/diffusion-stage.ts,
- * cropWorkingSize): a long edge of at most `maxEdge`, less for a hole deeper
- * than `holeDepth` working pixels, never below `minEdge` unless `maxEdge` is.
- */
-export interface WorkingLimits {
-  readonly maxEdge: number;
-  readonly holeDepth: number;
-  readonly minEdge: number;
-}
-
-/** The working limits of a run: `maxEdge` from resolveWorkingEdge, the rest from the model. */
-export function workingLimits(maxEdge: number, manifest: Pick<DiffusionManifest, 'resolution' | 'holeDepth'>): WorkingLimits {
-  return { maxEdge, holeDepth: manifest.holeDepth ?? manifest.resolution / 8, minEdge: manifest.resolution };
 }
 
 /** "field.path: message" for the first few problems, for a clear error. */

@@ -92,13 +92,12 @@ def test_fp16_onnxruntime_close_to_pytorch_float32(exported):
     assert "OK" in res.stdout
 
 
-def test_manifest_carries_the_measured_working_limits(tmp_path):
+
+def test_manifest_carries_the_measured_working_edge(tmp_path):
     from export_onnx import manifest
     cfg = make_config("tiny")
     onnx_file = tmp_path / "model.onnx"
     onnx_file.write_bytes(b"not a model; only hashed here")
-    plain = manifest(cfg, tmp_path, onnx_file, "t", "test only", {})
-    assert "workingEdge" not in plain and "holeDepth" not in plain
-    m = manifest(cfg, tmp_path, onnx_file, "t", "test only", {}, working_edge=64, hole_depth=4)
-    assert m["workingEdge"] == 64 and m["holeDepth"] == 4
-    assert list(m).index("holeDepth") == list(m).index("workingEdge") + 1  # beside the edge it limits
+    assert "workingEdge" not in manifest(cfg, tmp_path, onnx_file, "t", "test only", {})
+    m = manifest(cfg, tmp_path, onnx_file, "t", "test only", {}, working_edge=64)
+    assert m["workingEdge"] == 64 and list(m).index("workingEdge") == list(m).index("timestepInput") + 1

@@ -24,7 +24,7 @@ describe('expandMethods', () => {
     expect(() => expandMethods(['diffusion:photo-inpaint'], ['tiny-inpaint'])).toThrow(/installed: tiny-inpaint\)$/);
   });
   it('is a usage error, and names the model folders that could not be read', () => {
-    const problem = 'models/photo-inpaint/manifest.json: holeDepth: Number must be less than or equal to 4096';
+    const problem = 'models/photo-inpaint/manifest.json: workingEdge: Number must be greater than or equal to 16';
     let err: unknown;
     try { expandMethods(['diffusion:photo-inpaint'], ['tiny-inpaint'], [problem]); } catch (e) { err = e; }
     expect(err).toBeInstanceOf(StudioError);

@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { inpaintParamsSchema } from '../../shared/api';
-import { workingLimits } from '../../shared/manifest';
 import { StudioService } from '../service';
 import { decodeImage } from '../imaging/io';
 import { listModels, loadModel } from '../inference/models';
@@ -145,8 +144,7 @@ describe('diffusion fill through the service', () => {
 
 describe('working resolution', () => {
   it("runs a model at its manifest's working edge unless the caller names one", async () => {
-    // no depth limit here: the box hole is deep enough that the limit alone would pick the smallest size
-    installPlumbing('plumbing-edge-32', { workingEdge: 32, holeDepth: 4096 });
+    installPlumbing('plumbing-edge-32', { workingEdge: 32 });
     const { models, problems } = await listModels(path.join(dir, 'models'));
     expect(problems).toEqual([]);
     const installed = models.find((m) => m.manifest.id === 'plumbing-edge-32')!;
@@ -169,10 +167,9 @@ describe('working resolution', () => {
         return pixels;
       };
       // The crop is far larger than either edge, so each edge gives its own working size.
-      const work = (edge: number): number => diffusionWork(mask, w, h, workingLimits(edge, installed.manifest)).workingPixels;
-      expect(work(32)).not.toBe(work(96));
-      expect(await sampled()).toBe(work(32));
-      expect(await sampled(96)).toBe(work(96));
+      expect(diffusionWork(mask, w, h, 32).workingPixels).not.toBe(diffusionWork(mask, w, h, 96).workingPixels);
+      expect(await sampled()).toBe(diffusionWork(mask, w, h, 32).workingPixels);
+      expect(await sampled(96)).toBe(diffusionWork(mask, w, h, 96).workingPixels);
     } finally {
       await model.close();
     }

@@ -11,8 +11,6 @@ import type { MaskBounds } from '../../shared/mask-ops';
 import type { SamplerName } from '../../shared/api';
 import type { LoadedModel } from '../inference/models';
 import { sample, SeededNoise, type Shape } from '../diffusion/sampler';
-import { distanceToKnown } from '../imaging/patchmatch/levelMaps';
-import { workingLimits, type WorkingLimits } from '../../shared/manifest';
 
 export interface Rect { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
 
@@ -31,43 +29,6 @@ export function workingSize(crop: Rect, maxEdge: number, multiple = 8): { width:
   const scale = Math.min(1, maxEdge / Math.max(crop.width, crop.height));
   const round = (v: number) => Math.max(multiple, Math.round((v * scale) / multiple) * multiple);
   return { width: round(crop.width), height: round(crop.height) };
-}
-
-/** Long edge of the grid a crop's hole depth is measured on. */
-const DEPTH_PROBE_EDGE = 256;
-
-/**
- * The hole's depth in full-resolution pixels: the largest distance from a
- * hole pixel to the nearest known pixel of the crop (what lies beyond the
- * crop is unknown, as it is to the model). Measured on the mask reduced
- * conservatively to at most DEPTH_PROBE_EDGE px, so it errs deep by up to
- * one probe cell.
- */
-export function holeDepthInCrop(mask: Uint8Array, imageWidth: number, crop: Rect): number {
-  const scale = Math.min(1, DEPTH_PROBE_EDGE / Math.max(crop.width, crop.height));
-  const w = Math.max(1, Math.round(crop.width * scale)), h = Math.max(1, Math.round(crop.height * scale));
-  const probe = downsampleMaskConservative(mask, imageWidth, crop, w, h);
-  const hole = new Uint8Array(w * h);
-  for (let i = 0; i < hole.length; i++) hole[i] = probe[i]! > 0 ? 1 : 0;
-  const d = distanceToKnown(hole, w, h);
-  let max = 0;
-  for (let i = 0; i < d.length; i++) if (d[i]! > max) max = d[i]!;
-  return max * Math.max(crop.width / w, crop.height / h);
-}
-
-/**
- * The working size of a crop: workingSize at a long edge of `limits.maxEdge`,
- * or less when the hole is deeper than `limits.holeDepth` working pixels
- * there, but not below `limits.minEdge` (the training resolution) unless
- * maxEdge is. Deep holes (a centre box, a disc over a subject) get few,
- * coarse working pixels the model can fill; thin strokes keep the full edge
- * and their shape.
- */
-export function cropWorkingSize(mask: Uint8Array, imageWidth: number, crop: Rect, limits: WorkingLimits): { width: number; height: number } {
-  const depth = holeDepthInCrop(mask, imageWidth, crop);
-  const long = Math.max(crop.width, crop.height);
-  const edge = depth > 0 ? Math.min(limits.maxEdge, Math.max(limits.minEdge, (long * limits.holeDepth) / depth)) : limits.maxEdge;
-  return workingSize(crop, edge);
 }
 
 /** A working-resolution hole mask: a cell is hole if any full-resolution pixel under it is. */
@@ -143,7 +104,6 @@ export interface DiffusionStageOptions {
   readonly strength: number | null;
   readonly seed: number;
   readonly count: number;
-  /** The long edge's upper bound (resolveWorkingEdge); deep holes get less (cropWorkingSize). */
   readonly maxWorkingEdge: number;
   readonly signal?: AbortSignal;
   readonly onStep?: (step: number, total: number) => void;
@@ -206,7 +166,7 @@ export async function runDiffusionSampling(image8: Uint8Array, width: number, he
     throw new StudioError('BAD_REQUEST', `RePaint resampling is for unconditional models; ${m.id} is a conditional inpainting model (use ddim or ddpm)`);
   }
   const crop = contextRect(hole, width, height);
-  const working = cropWorkingSize(mask, width, crop, workingLimits(o.maxWorkingEdge, m));
+  const working = workingSize(crop, o.maxWorkingEdge);
   const { width: w, height: h } = working;
   const source1 = await cropToWorking(image8, width, channels, crop, w, h);
   const mask1 = downsampleMaskConservative(mask, width, crop, w, h);

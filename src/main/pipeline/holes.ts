@@ -5,8 +5,7 @@
  * crop the size of the frame.
  */
 import type { MaskBounds } from '../../shared/mask-ops';
-import type { WorkingLimits } from '../../shared/manifest';
-import { contextRect, cropWorkingSize } from './diffusion-stage';
+import { contextRect, workingSize } from './diffusion-stage';
 
 function componentBoxes(mask: Uint8Array, width: number, height: number): MaskBounds[] {
   const label = new Int32Array(width * height).fill(-1);
@@ -71,11 +70,11 @@ export interface DiffusionWork {
   readonly workingPixels: number;
 }
 
-export function diffusionWork(mask: Uint8Array, width: number, height: number, limits: WorkingLimits): DiffusionWork {
+export function diffusionWork(mask: Uint8Array, width: number, height: number, maxWorkingEdge: number): DiffusionWork {
   const groups = holeGroups(mask, width, height);
   let workingPixels = 0;
   for (const g of groups) {
-    const w = cropWorkingSize(mask, width, contextRect(g, width, height), limits);
+    const w = workingSize(contextRect(g, width, height), maxWorkingEdge);
     workingPixels += w.width * w.height;
   }
   return { groups: groups.length, workingPixels };
