@@ -62,6 +62,7 @@ export interface SampleSummary {
   readonly y: number;
   readonly width: number;
   readonly height: number;
+  /** When the sample was ready, in ms from the start of the run. */
   readonly millis: number;
 }
 

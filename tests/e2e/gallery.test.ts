@@ -61,7 +61,7 @@ describe.sequential('sample gallery in browser mode', () => {
     firstRun = await waitForRun(page, 4);
     expect(await seeds(page)).toEqual([10, 11, 12, 13]);
     const tile = page.getByTestId('gallery-tile').first();
-    expect(await tile.textContent()).toMatch(/seed 10 · \d+\.\d s[\s\S]*PatchMatch/);
+    expect(await tile.textContent()).toMatch(/seed 10 · at \d+\.\d s[\s\S]*PatchMatch/);
     const gallery = page.getByTestId('result-view');
     await page.getByTestId('diversity').waitFor({ timeout: 30_000 });
     const score = Number(await gallery.getAttribute('data-diversity'));
@@ -181,6 +181,30 @@ describe.sequential('sample gallery in browser mode', () => {
     expect(text).toContain('tiny-inpaint');
     expect(text).toContain('12 steps');
     await page.getByTestId('diversity').waitFor({ timeout: 30_000 });
+    // With the diffusion fields shown (a long model name) and three versions in the history, the
+    // sidebar still fits its width, and each history row shows its label beside its Revert button.
+    const layout = await page.evaluate(`(() => {
+      const side = document.querySelector('.sidebar');
+      const right = side.getBoundingClientRect().left + side.clientLeft + side.clientWidth;
+      const overflowing = [...side.querySelectorAll('*')]
+        .filter((el) => { const b = el.getBoundingClientRect(); return b.width > 0 && b.right > right + 0.5; })
+        .map((el) => el.getAttribute('aria-label') || el.className || el.tagName);
+      const rows = [...side.querySelectorAll('.version-row')].map((row) => {
+        const open = row.querySelector('.version-open').getBoundingClientRect();
+        const revert = row.querySelector('.version-row > button:not(.version-open)');
+        return {
+          labelWidth: row.querySelector('.version-label').getBoundingClientRect().width,
+          revertOverlaps: revert !== null && revert.getBoundingClientRect().left < open.right - 0.5,
+        };
+      });
+      return { overflowing, rows };
+    })()`) as { overflowing: string[]; rows: { labelWidth: number; revertOverlaps: boolean }[] };
+    expect(layout.overflowing).toEqual([]);
+    expect(layout.rows.length).toBe(3);
+    for (const row of layout.rows) {
+      expect(row.revertOverlaps).toBe(false);
+      expect(row.labelWidth).toBeGreaterThan(60);
+    }
     await page.screenshot({ path: path.join(SHOTS, 'gallery.png') });
 
     // A long run, cancelled from the gallery.

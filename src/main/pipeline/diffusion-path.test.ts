@@ -116,6 +116,11 @@ describe('diffusion fill through the service', () => {
     expect(run.params).toMatchObject({ method: 'diffusion', model: 'plumbing', sampler: 'ddim', steps: 5, samples: 3 });
     expect(run.device).toBe('cpu');
     expect(run.samples.map((s) => s.seed)).toEqual([11, 12, 13]);
+    // Each sample's time is when it was ready, counted from the start of the run (samples that
+    // come out of one batch are not "0.0 s" each).
+    const ready = run.samples.map((s) => s.millis);
+    expect(ready[0]).toBeGreaterThan(0);
+    expect([...ready].sort((a, b) => a - b)).toEqual(ready);
     for (let i = 0; i < 3; i++) {
       const out = await decodeImage((await service.renderSample(job.runId, i, 'png')).bytes);
       for (let p = 0; p < w * h; p++) if (mask[p] === 0) for (let c = 0; c < 3; c++) expect(out.image.data[p * 3 + c]).toBe(raw[p * 3 + c]);

@@ -21,6 +21,7 @@ export interface InpaintSample {
   readonly region: MaskBounds;
   /** The blended pixels of `region` (same depth and channels as the photo). */
   readonly crop: RawImage;
+  /** When the sample was ready, in ms from the start of the run (samples of one batch finish together). */
   readonly millis: number;
 }
 
@@ -57,7 +58,7 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
   if (!m) throw maskEmptyError();
   const { effective, weights, region } = m;
   const samples: InpaintSample[] = [];
-  let started = performance.now();
+  const started = performance.now();
   let index = 0;
   for await (const fill of fillSamples({
     image, eight: toEightBit(image), mask: effective, region, params,
@@ -75,7 +76,6 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
     samples.push(sample);
     await input.onSample?.(sample);
     index++;
-    started = performance.now();
   }
   return samples;
 }

@@ -61,8 +61,8 @@ export function FillPanel({ info, params, job, maskEmpty, estimate, onParams, on
             </label>
             <label>
               <span>Strength</span>
-              <input aria-label="Strength" type="number" min={0} max={1} step={0.05} placeholder="off (pure noise)" value={params.strength ?? ''} disabled={running}
-                title="Start from the photo noised to this fraction of the schedule inside the mask; empty starts from pure noise"
+              <input aria-label="Strength" type="number" min={0} max={1} step={0.05} placeholder="off" value={params.strength ?? ''} disabled={running}
+                title="Start from the photo noised to this fraction of the schedule inside the mask; off (empty) starts from pure noise"
                 onChange={(e) => onParams({ type: 'strength', value: optionalNumber(e.currentTarget.valueAsNumber) })} />
             </label>
           </>

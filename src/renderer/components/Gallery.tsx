@@ -106,7 +106,7 @@ export function Gallery(p: Props) {
             <li key={s.id} className={`tile${p.previewId === s.id ? ' viewing' : ''}`} data-testid="gallery-tile" data-state="done" data-sample-id={s.id} data-seed={s.seed}>
               <Thumb url={url} sample={s} width={p.imageWidth} height={p.imageHeight} />
               <p className="small tile-meta">
-                <strong>#{s.index + 1}</strong> · seed {s.seed} · {(s.millis / 1000).toFixed(1)} s
+                <strong>#{s.index + 1}</strong> · seed {s.seed} · <span title="Ready this long after the run started">at {(s.millis / 1000).toFixed(1)} s</span>
                 {report && report.distinctness[s.index] !== undefined && <> · Δ {(report.distinctness[s.index]! * 100).toFixed(1)} %</>}
                 <br /><span className="muted">{label}{steps ? ` · ${steps} steps` : ''}</span>
               </p>
