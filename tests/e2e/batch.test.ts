@@ -25,6 +25,9 @@ beforeAll(async () => {
     for (let p = 0; p < raw.length; p++) raw[p] = (p * 7 + i * 31 + ((p / 2700) | 0) * 5) & 255;
     await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 90 }).toFile(path.join(shoot, `IMG_${i}.jpg`));
   }
+  // Two photos the batch cannot write: a truncated file and a portrait frame the landscape mask does not fit.
+  writeFileSync(path.join(shoot, 'IMG_truncated.jpg'), (await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).jpeg().toBuffer()).subarray(0, 40));
+  await sharp({ create: { width: h, height: w, channels: 3, background: '#808080' } }).jpeg().toFile(path.join(shoot, 'IMG_portrait.jpg'));
   const m = Buffer.alloc(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if ((x - 500) ** 2 + (y - 400) ** 2 < 3600 || (x - 1200) ** 2 + (y - 700) ** 2 < 2500) m[y * w + x] = 255;
   writeFileSync(path.join(root, 'dust.png'), await sharp(m, { raw: { width: w, height: h, channels: 1 } }).png().toBuffer());
@@ -67,8 +70,17 @@ describe('batch from the UI', () => {
     await job.getByRole('button', { name: 'Resume' }).click();
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
     const [finished] = await studio.call('batch.list', {});
-    expect(finished!.counts).toMatchObject({ total: N, done: N, failed: 0 });
+    expect(finished!.counts).toMatchObject({ total: N + 2, done: N });
+    expect(finished!.counts.failed + finished!.counts.skipped).toBe(2);
     expect(readdirSync(root).filter((f) => f.endsWith('.jpg')).length).toBe(N);
+    // The two photos that were not written are listed on the job with their reasons.
+    const problems = job.getByTestId('batch-problems');
+    await expect.poll(() => problems.locator('summary').textContent()).toBe('2 photos were not written');
+    await problems.locator('summary').click();
+    await expect.poll(() => problems.getByTestId('batch-problem').count()).toBe(2);
+    const lines = await problems.getByTestId('batch-problem').allTextContents();
+    expect(lines.some((l) => l.startsWith('IMG_truncated.jpg') && /: .+/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith('IMG_portrait.jpg') && /: .+/.test(l))).toBe(true);
     await page.screenshot({ path: path.join(process.cwd(), 'docs', 'screenshots', 'batch.png') });
   }, 240_000);
 });

@@ -52,7 +52,7 @@ export async function fitMask(mask: SizedMask, width: number, height: number, fi
   const a = mask.width / mask.height, b = width / height;
   const mismatch = Math.abs(a - b) / b > 0.01;
   if (mismatch && fit === 'fail') {
-    throw new StudioError('MASK_SIZE_MISMATCH', `the mask's aspect ${ratioText(mask.width, mask.height)} differs from the photo's ${ratioText(width, height)}; use --mask-fit stretch or cover to apply it anyway`);
+    throw new StudioError('MASK_SIZE_MISMATCH', `the mask's aspect ${ratioText(mask.width, mask.height)} differs from the photo's ${ratioText(width, height)}; to apply it anyway, choose to stretch the mask or to scale and centre-crop it (mask fit stretch or cover; --mask-fit on the command line)`);
   }
   const resized = await sharp(mask.data, { raw: { width: mask.width, height: mask.height, channels: 1 } })
     .resize(width, height, { fit: mismatch && fit === 'cover' ? 'cover' : 'fill', position: 'centre', kernel: 'cubic' })

@@ -1,6 +1,7 @@
 import { useEffect, useReducer, useState } from 'react';
 import type { AppInfo, FillMethod, StudioApi } from '../../shared/api';
 import { describeJob, initialBatchState, progressOf, updateBatch } from './batchState';
+import { BatchProblems } from './BatchProblems';
 import { FolderField } from './FolderField';
 
 /** Batch jobs: one mask across a folder, with progress, pause/resume/cancel. */
@@ -59,7 +60,7 @@ export function BatchScreen({ api, info, onBack, onError }: {
         <div className="batch-field">
           <label htmlFor="batch-fit">If a photo's shape differs from the mask</label>
           <select id="batch-fit" value={fit} onChange={(e) => setFit(e.target.value as 'fail' | 'stretch' | 'cover')}>
-            <option value="fail">skip the photo (safe)</option>
+            <option value="fail">leave the photo out (safe)</option>
             <option value="stretch">stretch the mask</option>
             <option value="cover">scale and centre-crop</option>
           </select>
@@ -77,7 +78,8 @@ export function BatchScreen({ api, info, onBack, onError }: {
             <h2>#{job.id} {job.inputDir} → {job.outputDir}</h2>
             <progress max={1} value={progressOf(job)} aria-label={`Batch ${job.id} progress`} />
             <p className="batch-summary">{describeJob(job)}</p>
-            {state.last[job.id] && <p className="batch-last">{state.last[job.id]}</p>}
+            {state.last[job.id] && <p className="batch-last muted">{state.last[job.id]}</p>}
+            <BatchProblems api={api} job={job} onError={onError} />
             <div className="batch-actions">
               {job.active && <button type="button" onClick={() => act('batch.pause', job.id)}>Pause</button>}
               {!job.active && job.status !== 'done' && <button type="button" onClick={() => act('batch.resume', job.id)}>Resume</button>}
