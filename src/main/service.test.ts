@@ -535,3 +535,60 @@ describe('masks travel as their bounding box', () => {
     expect(service.repo.run(fill.runId).purpose).toBe('fill');
   });
 });
+
+describe('deleting a project', () => {
+  it('removes its rows, its cached proxies and the blobs only it used; a photo shared with another project stays', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'studio-delete-'));
+    const svc = new StudioService({ dataDir: root, mode: 'browser', version: 'test' });
+    const store = new BlobStore(path.join(root, 'store'));
+    const exists = (hash: string): boolean => { try { statSync(store.pathOf(hash)); return true; } catch { return false; } };
+    try {
+      const bytes = await pngOf(texture(W, H), W, H);
+      const a = await svc.call('images.import', { fileName: 'a.png', bytes });
+      const b = await svc.call('images.import', { fileName: 'b.png', bytes }); // the same photo again: one shared blob
+      const job = await svc.call('jobs.inpaint', {
+        projectId: a.project.id, versionId: a.project.headVersionId, mask: await regionOf(boxMask(W, H, 60, 40, 90, 70), W, H),
+        params: { method: 'patchmatch', samples: 2, seed: 3 },
+      });
+      await svc.waitForJob(job.jobId);
+      const applied = await svc.call('versions.apply', { runId: job.runId, sampleIndex: 0 });
+      const run = svc.repo.run(job.runId);
+      await svc.readFile({ kind: 'version-proxy', id: applied.versions[0]!.id });
+      await svc.readFile({ kind: 'sample-proxy', id: run.samples[0]!.id });
+      const cache = path.join(root, 'cache');
+      expect(readdirSync(cache)).toEqual(expect.arrayContaining([`version-${applied.versions[0]!.id}`, `sample-${run.samples[0]!.id}`]));
+      const sampleHashes = run.samples.map((s) => svc.repo.sample(s.id).contentHash);
+      const maskHash = svc.repo.mask(run.maskId).content_hash;
+      const photoHash = a.image.contentHash;
+      expect([...sampleHashes, maskHash, photoHash].every(exists)).toBe(true);
+
+      const left = await svc.call('projects.delete', { projectId: a.project.id });
+      expect(left.map((p) => p.id)).toEqual([b.project.id]);
+      await expect(svc.call('projects.get', { projectId: a.project.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(sampleHashes.some(exists)).toBe(false);
+      expect(exists(maskHash)).toBe(false);
+      expect(exists(photoHash)).toBe(true); // project b still uses it
+      expect(readdirSync(cache).filter((f) => f.startsWith('version-') || f.startsWith('sample-'))
+        .some((f) => f === `version-${applied.versions[0]!.id}` || f === `sample-${run.samples[0]!.id}`)).toBe(false);
+      const still = await svc.readFile({ kind: 'version-full', id: b.project.headVersionId });
+      expect((await decodeImage(still.bytes)).image.width).toBe(W);
+
+      // The last project takes the photo with it.
+      expect(await svc.call('projects.delete', { projectId: b.project.id })).toEqual([]);
+      expect(exists(photoHash)).toBe(false);
+      await expect(svc.call('projects.delete', { projectId: b.project.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await svc.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('is refused while a fill of the project is running, and loses nothing', async () => {
+    const detail = await service.call('images.import', { fileName: 'busy.png', bytes: await pngOf(texture(W, H), W, H) });
+    const maskId = service.repo.insertMask(service.repo.imageOfProject(detail.project.id).id, 'f'.repeat(64), W, H, 0.1);
+    const runId = service.repo.insertRun(detail.project.id, detail.project.headVersionId, maskId, { method: 'patchmatch', samples: 1, seed: 0 } as never, 'cpu');
+    await expect(service.call('projects.delete', { projectId: detail.project.id })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cancel it first/) });
+    expect((await service.call('projects.get', { projectId: detail.project.id })).runs.map((r) => r.id)).toContain(runId);
+    service.repo.finishRun(runId, 'cancelled', null, {});
+  });
+});

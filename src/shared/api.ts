@@ -204,6 +204,8 @@ export const requestSchemas = {
   'app.info': z.object({}).strict(),
   'projects.list': z.object({}).strict(),
   'projects.get': z.object({ projectId: id }).strict(),
+  /** Deletes a project's history and stored pixels; the photo it was imported from is not touched. */
+  'projects.delete': z.object({ projectId: id }).strict(),
   'images.import': z.object({
     fileName: z.string().min(1).max(255).refine((n) => !/[\\/]/.test(n), 'a bare file name, no folders'),
     bytes: bytes.refine((b) => b.byteLength <= MAX_IMPORT_BYTES, 'file is larger than 512 MB'),
@@ -295,6 +297,8 @@ export interface ResponseMap {
   'app.info': AppInfo;
   'projects.list': readonly ProjectSummary[];
   'projects.get': ProjectDetail;
+  /** The projects that remain. */
+  'projects.delete': readonly ProjectSummary[];
   'images.import': ProjectDetail;
   'images.openDialog': ProjectDetail | null;
   'jobs.inpaint': { readonly jobId: string; readonly runId: number };

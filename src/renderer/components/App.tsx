@@ -38,6 +38,7 @@ export function App({ api }: { readonly api: StudioApi }) {
             projects={state.projects}
             busy={state.busy === 'importing'}
             onOpenProject={actions.openProject}
+            onDeleteProject={actions.deleteProject}
             onFile={actions.importFile}
             onOpenDialog={actions.openDialog}
             onBatch={() => setBatchOpen(true)}

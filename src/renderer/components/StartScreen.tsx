@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import type { AppInfo, ProjectSummary } from '../../shared/api';
 import { useApi } from './ApiContext';
 import { OpenPhotoButton } from './OpenPhotoButton';
@@ -7,6 +8,7 @@ interface Props {
   readonly projects: readonly ProjectSummary[];
   readonly busy: boolean;
   readonly onOpenProject: (projectId: number) => void;
+  readonly onDeleteProject: (projectId: number) => void;
   readonly onFile: (file: File) => void;
   readonly onOpenDialog: () => void;
   readonly onBatch: () => void;
@@ -17,8 +19,31 @@ function when(iso: string): string {
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleString();
 }
 
-export function StartScreen({ info, projects, busy, onOpenProject, onFile, onOpenDialog, onBatch }: Props) {
+/** Asks before a project's history is deleted; the photo file it came from is not touched. */
+function DeleteProjectDialog({ project, onConfirm, onClose }: {
+  readonly project: ProjectSummary; readonly onConfirm: () => void; readonly onClose: () => void;
+}) {
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  const versions = `${project.versionCount} ${project.versionCount === 1 ? 'version' : 'versions'}`;
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div className="modal confirm" role="dialog" aria-modal="true" aria-labelledby="delete-heading" onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}>
+        <h2 id="delete-heading">Delete “{project.name}”?</h2>
+        <p>Its {versions}, every fill and the pixels stored for them are removed from this computer. The photo file you opened is not touched. This cannot be undone.</p>
+        <div className="actions">
+          <button type="button" className="danger" onClick={onConfirm}>Delete project</button>
+          <button ref={keep} type="button" onClick={onClose}>Keep it</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function StartScreen({ info, projects, busy, onOpenProject, onDeleteProject, onFile, onOpenDialog, onBatch }: Props) {
   const api = useApi();
+  const [deleting, setDeleting] = useState<ProjectSummary | null>(null);
   return (
     <main className="start">
       <header className="start-header">
@@ -37,17 +62,23 @@ export function StartScreen({ info, projects, busy, onOpenProject, onFile, onOpe
         ) : (
           <ul className="project-list">
             {projects.map((p) => (
-              <li key={p.id}>
+              <li key={p.id} className="project-entry">
                 <button type="button" className="project-item" data-testid="project-item" data-project-id={p.id} onClick={() => onOpenProject(p.id)}>
                   <img className="project-thumb" src={api.fileUrl({ kind: 'version-proxy', id: p.headVersionId })} alt="" loading="lazy" />
                   <span className="project-name">{p.name}</span>
                   <span className="muted">{p.versionCount} {p.versionCount === 1 ? 'version' : 'versions'} · {when(p.updatedAt)}</span>
                 </button>
+                <button type="button" className="small project-delete" disabled={busy} aria-label={`Delete project ${p.name}`}
+                  title="Delete this project's history (not the photo file)" onClick={() => setDeleting(p)}>Delete…</button>
               </li>
             ))}
           </ul>
         )}
       </section>
+      {deleting && (
+        <DeleteProjectDialog project={deleting} onClose={() => setDeleting(null)}
+          onConfirm={() => { onDeleteProject(deleting.id); setDeleting(null); }} />
+      )}
     </main>
   );
 }

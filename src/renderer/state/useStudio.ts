@@ -14,6 +14,8 @@ import { INITIAL_STUDIO_STATE, updateStudio, type StudioState } from './studioSt
 export interface StudioActions {
   refreshProjects(): void;
   openProject(projectId: number): void;
+  /** Deletes a project (history and stored pixels; never the photo it came from). */
+  deleteProject(projectId: number): void;
   importFile(file: File): void;
   openDialog(): void;
   backToProjects(): void;
@@ -86,6 +88,8 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
       reportError,
       openProject: (projectId) =>
         withBusy('loading', () => api.call('projects.get', { projectId }), (detail) => dispatch({ type: 'projectOpened', detail })),
+      deleteProject: (projectId) =>
+        withBusy('loading', () => api.call('projects.delete', { projectId }), (projects) => dispatch({ type: 'projectsLoaded', projects })),
       importFile: (file) => {
         if (file.size > MAX_IMPORT_BYTES) {
           dispatch({ type: 'failed', code: 'IMAGE_TOO_LARGE', message: `${file.name} is larger than 512 MB` });

@@ -1,0 +1,52 @@
+/**
+ * The start screen's project list: deleting a project asks first, "Keep it"
+ * keeps it, and a deleted project is gone after a reload too.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, startStudio, type Studio } from './harness';
+
+const SAMPLE = path.join(REPO_ROOT, 'assets', 'sample.jpg');
+
+describe('projects on the start screen', () => {
+  let studio: Studio;
+  let page: Page;
+
+  beforeAll(async () => {
+    studio = await startStudio();
+    const bytes = new Uint8Array(readFileSync(SAMPLE));
+    await studio.call('images.import', { fileName: 'harbour.jpg', bytes });
+    await studio.call('images.import', { fileName: 'lake.jpg', bytes });
+    page = await studio.newPage();
+    await page.goto(studio.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await studio?.close();
+  }, 60_000);
+
+  it('deletes a project only after asking, and the other stays', async () => {
+    const items = page.getByTestId('project-item');
+    await expect.poll(() => items.count()).toBe(2);
+    const [lake, harbour] = await studio.call('projects.list', {});
+    expect(lake!.name).toBe('lake');
+
+    await page.getByRole('button', { name: 'Delete project lake' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “lake”?' });
+    await expect.poll(() => dialog.textContent()).toContain('The photo file you opened is not touched');
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await studio.call('projects.list', {})).length).toBe(2);
+
+    await page.getByRole('button', { name: 'Delete project lake' }).click();
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await expect.poll(() => items.count()).toBe(1);
+    expect(await items.first().getAttribute('data-project-id')).toBe(String(harbour!.id));
+    await page.reload();
+    await expect.poll(() => items.count()).toBe(1);
+    expect((await studio.call('projects.list', {})).map((p) => p.id)).toEqual([harbour!.id]);
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  }, 120_000);
+});
