@@ -141,6 +141,10 @@ export class StudioService {
       case 'projects.list': return this.repo.listProjects();
       case 'projects.get': return this.repo.detail((req as ParsedRequestOf<'projects.get'>).projectId);
       case 'projects.delete': return this.deleteProject((req as ParsedRequestOf<'projects.delete'>).projectId);
+      case 'projects.rename': {
+        const r = req as ParsedRequestOf<'projects.rename'>;
+        return this.repo.renameProject(r.projectId, r.name);
+      }
       case 'images.import': {
         const r = req as ParsedRequestOf<'images.import'>;
         return this.importBytes(r.fileName, r.bytes, null);

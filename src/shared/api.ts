@@ -206,6 +206,7 @@ export const requestSchemas = {
   'projects.get': z.object({ projectId: id }).strict(),
   /** Deletes a project's history and stored pixels; the photo it was imported from is not touched. */
   'projects.delete': z.object({ projectId: id }).strict(),
+  'projects.rename': z.object({ projectId: id, name: z.string().trim().min(1, 'a name cannot be empty').max(200) }).strict(),
   'images.import': z.object({
     fileName: z.string().min(1).max(255).refine((n) => !/[\\/]/.test(n), 'a bare file name, no folders'),
     bytes: bytes.refine((b) => b.byteLength <= MAX_IMPORT_BYTES, 'file is larger than 512 MB'),
@@ -299,6 +300,7 @@ export interface ResponseMap {
   'projects.get': ProjectDetail;
   /** The projects that remain. */
   'projects.delete': readonly ProjectSummary[];
+  'projects.rename': ProjectSummary;
   'images.import': ProjectDetail;
   'images.openDialog': ProjectDetail | null;
   'jobs.inpaint': { readonly jobId: string; readonly runId: number };

@@ -1,6 +1,6 @@
 /**
  * The start screen's project list: deleting a project asks first, "Keep it"
- * keeps it, and a deleted project is gone after a reload too.
+ * keeps it, and a deleted project is gone after a reload too; renaming.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,4 +49,18 @@ describe('projects on the start screen', () => {
     expect((await studio.call('projects.list', {})).map((p) => p.id)).toEqual([harbour!.id]);
     expect(await page.getByRole('alert').allTextContents()).toEqual([]);
   }, 120_000);
+
+  it('renames a project; an empty name cannot be submitted', async () => {
+    await page.getByRole('button', { name: 'Rename project harbour' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Rename “harbour”' });
+    const field = dialog.getByLabel('Project name');
+    await field.fill('   ');
+    expect(await dialog.getByRole('button', { name: 'Rename' }).isDisabled()).toBe(true);
+    await field.fill('  Harbour at dusk ');
+    await field.press('Enter');
+    await expect.poll(() => page.getByTestId('project-item').first().locator('.project-name').textContent()).toBe('Harbour at dusk');
+    expect((await studio.call('projects.list', {}))[0]!.name).toBe('Harbour at dusk');
+    await expect(studio.call('projects.rename', { projectId: (await studio.call('projects.list', {}))[0]!.id, name: ' ' }))
+      .rejects.toThrow(/a name cannot be empty/);
+  }, 60_000);
 });

@@ -110,6 +110,12 @@ export class HistoryRepository {
     return r ? { id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at, versionCount: r.version_count, headVersionId: r.head_version_id } : null;
   }
 
+  renameProject(projectId: number, name: string): ProjectSummary {
+    this.project(projectId);
+    this.db.prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?').run(name, now(), projectId);
+    return this.project(projectId);
+  }
+
   /**
    * Deletes a project and every row that belongs to it (images, masks,
    * versions, runs, samples, its mask draft) in one transaction. Refused while

@@ -39,6 +39,7 @@ export function App({ api }: { readonly api: StudioApi }) {
             busy={state.busy === 'importing'}
             onOpenProject={actions.openProject}
             onDeleteProject={actions.deleteProject}
+            onRenameProject={actions.renameProject}
             onFile={actions.importFile}
             onOpenDialog={actions.openDialog}
             onBatch={() => setBatchOpen(true)}

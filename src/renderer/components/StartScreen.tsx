@@ -9,6 +9,7 @@ interface Props {
   readonly busy: boolean;
   readonly onOpenProject: (projectId: number) => void;
   readonly onDeleteProject: (projectId: number) => void;
+  readonly onRenameProject: (projectId: number, name: string) => void;
   readonly onFile: (file: File) => void;
   readonly onOpenDialog: () => void;
   readonly onBatch: () => void;
@@ -41,9 +42,35 @@ function DeleteProjectDialog({ project, onConfirm, onClose }: {
   );
 }
 
-export function StartScreen({ info, projects, busy, onOpenProject, onDeleteProject, onFile, onOpenDialog, onBatch }: Props) {
+/** A new name for a project (the photo file keeps its own). */
+function RenameProjectDialog({ project, onRename, onClose }: {
+  readonly project: ProjectSummary; readonly onRename: (name: string) => void; readonly onClose: () => void;
+}) {
+  const [name, setName] = useState(project.name);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => input.current?.select(), []);
+  const trimmed = name.trim();
+  const ok = trimmed.length > 0 && trimmed.length <= 200;
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <form className="modal confirm" role="dialog" aria-modal="true" aria-labelledby="rename-heading" onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}
+        onSubmit={(e) => { e.preventDefault(); if (ok) onRename(trimmed); }}>
+        <h2 id="rename-heading">Rename “{project.name}”</h2>
+        <input ref={input} type="text" aria-label="Project name" value={name} maxLength={200} onChange={(e) => setName(e.currentTarget.value)} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={!ok}>Rename</button>
+          <button type="button" onClick={onClose}>Cancel</button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+export function StartScreen({ info, projects, busy, onOpenProject, onDeleteProject, onRenameProject, onFile, onOpenDialog, onBatch }: Props) {
   const api = useApi();
   const [deleting, setDeleting] = useState<ProjectSummary | null>(null);
+  const [renaming, setRenaming] = useState<ProjectSummary | null>(null);
   return (
     <main className="start">
       <header className="start-header">
@@ -68,13 +95,20 @@ export function StartScreen({ info, projects, busy, onOpenProject, onDeleteProje
                   <span className="project-name">{p.name}</span>
                   <span className="muted">{p.versionCount} {p.versionCount === 1 ? 'version' : 'versions'} · {when(p.updatedAt)}</span>
                 </button>
-                <button type="button" className="small project-delete" disabled={busy} aria-label={`Delete project ${p.name}`}
-                  title="Delete this project's history (not the photo file)" onClick={() => setDeleting(p)}>Delete…</button>
+                <span className="project-tools">
+                  <button type="button" className="small" disabled={busy} aria-label={`Rename project ${p.name}`} onClick={() => setRenaming(p)}>Rename…</button>
+                  <button type="button" className="small" disabled={busy} aria-label={`Delete project ${p.name}`}
+                    title="Delete this project's history (not the photo file)" onClick={() => setDeleting(p)}>Delete…</button>
+                </span>
               </li>
             ))}
           </ul>
         )}
       </section>
+      {renaming && (
+        <RenameProjectDialog project={renaming} onClose={() => setRenaming(null)}
+          onRename={(name) => { onRenameProject(renaming.id, name); setRenaming(null); }} />
+      )}
       {deleting && (
         <DeleteProjectDialog project={deleting} onClose={() => setDeleting(null)}
           onConfirm={() => { onDeleteProject(deleting.id); setDeleting(null); }} />

@@ -16,6 +16,7 @@ export interface StudioActions {
   openProject(projectId: number): void;
   /** Deletes a project (history and stored pixels; never the photo it came from). */
   deleteProject(projectId: number): void;
+  renameProject(projectId: number, name: string): void;
   importFile(file: File): void;
   openDialog(): void;
   backToProjects(): void;
@@ -90,6 +91,9 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
         withBusy('loading', () => api.call('projects.get', { projectId }), (detail) => dispatch({ type: 'projectOpened', detail })),
       deleteProject: (projectId) =>
         withBusy('loading', () => api.call('projects.delete', { projectId }), (projects) => dispatch({ type: 'projectsLoaded', projects })),
+      renameProject: (projectId, name) => {
+        api.call('projects.rename', { projectId, name }).then(() => refreshProjects(), reportError);
+      },
       importFile: (file) => {
         if (file.size > MAX_IMPORT_BYTES) {
           dispatch({ type: 'failed', code: 'IMAGE_TOO_LARGE', message: `${file.name} is larger than 512 MB` });
