@@ -8,7 +8,7 @@ import path from 'node:path';
 import {
   MAX_SAMPLES, requestSchemas, isMethod,
   type AppInfo, type EventMap, type EventName, type FileRef, type InpaintParams, type Method,
-  type ParsedRequestOf, type ProjectDetail, type ProjectSummary, type ResponseOf, type RunParams, type StudioEvent,
+  type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
 import { maskEmptyError, StudioError, toWireError } from '../shared/errors';
 import { resolveWorkingEdge } from '../shared/manifest';
@@ -140,7 +140,6 @@ export class StudioService {
       case 'app.info': return this.info();
       case 'projects.list': return this.repo.listProjects();
       case 'projects.get': return this.repo.detail((req as ParsedRequestOf<'projects.get'>).projectId);
-      case 'projects.delete': return this.deleteProject((req as ParsedRequestOf<'projects.delete'>).projectId);
       case 'projects.rename': {
         const r = req as ParsedRequestOf<'projects.rename'>;
         return this.repo.renameProject(r.projectId, r.name);
@@ -203,18 +202,6 @@ export class StudioService {
       case 'batch.resume': case 'batch.cancel': case 'batch.list': case 'batch.items':
         return this.batchEndpoints.handle(method, req as never);
     }
-  }
-
-  /**
-   * Deletes a project: its rows in one transaction first, then the cached
-   * proxies of its versions and samples, then the blobs nothing else refers
-   * to. A crash between the steps leaves unused files, never a dangling row.
-   */
-  private async deleteProject(projectId: number): Promise<readonly ProjectSummary[]> {
-    const { versionIds, sampleIds, orphanHashes } = this.repo.deleteProject(projectId);
-    await this.pixels.forget(versionIds, sampleIds);
-    await Promise.all(orphanHashes.map((h) => this.store.delete(h)));
-    return this.repo.listProjects();
   }
 
   async info(): Promise<AppInfo> {

@@ -62,7 +62,7 @@ export interface SampleSummary {
   readonly y: number;
   readonly width: number;
   readonly height: number;
-  /** When the sample was ready, in ms from the start of the run. */
+  /** When the sample was ready, in ms from the start of the run's sampling (runs before session 8 stored each sample's own duration). */
   readonly millis: number;
 }
 
@@ -204,8 +204,6 @@ export const requestSchemas = {
   'app.info': z.object({}).strict(),
   'projects.list': z.object({}).strict(),
   'projects.get': z.object({ projectId: id }).strict(),
-  /** Deletes a project's history and stored pixels; the photo it was imported from is not touched. */
-  'projects.delete': z.object({ projectId: id }).strict(),
   'projects.rename': z.object({ projectId: id, name: z.string().trim().min(1, 'a name cannot be empty').max(200) }).strict(),
   'images.import': z.object({
     fileName: z.string().min(1).max(255).refine((n) => !/[\\/]/.test(n), 'a bare file name, no folders'),
@@ -298,8 +296,6 @@ export interface ResponseMap {
   'app.info': AppInfo;
   'projects.list': readonly ProjectSummary[];
   'projects.get': ProjectDetail;
-  /** The projects that remain. */
-  'projects.delete': readonly ProjectSummary[];
   'projects.rename': ProjectSummary;
   'images.import': ProjectDetail;
   'images.openDialog': ProjectDetail | null;

@@ -116,38 +116,6 @@ export class HistoryRepository {
     return this.project(projectId);
   }
 
-  /**
-   * Deletes a project and every row that belongs to it (images, masks,
-   * versions, runs, samples, its mask draft) in one transaction. Refused while
-   * one of its runs is running. Returns what the caller must clean up beside
-   * the database: the project's version and sample ids (their cached proxies)
-   * and the blob hashes no remaining row refers to (blobs are shared by content).
-   */
-  deleteProject(projectId: number): { versionIds: number[]; sampleIds: number[]; orphanHashes: string[] } {
-    return this.db.transaction(() => {
-      this.project(projectId);
-      const running = this.db.prepare("SELECT COUNT(*) AS n FROM runs WHERE project_id = ? AND status = 'running'").get(projectId) as { n: number };
-      if (running.n > 0) throw new StudioError('BAD_REQUEST', 'a fill is running in this project: cancel it first, then delete the project');
-      const ids = (sql: string): number[] => (this.db.prepare(sql).all(projectId) as { id: number }[]).map((r) => r.id);
-      const versionIds = ids('SELECT id FROM versions WHERE project_id = ?');
-      const sampleIds = ids('SELECT s.id FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.project_id = ?');
-      const hashes = new Set((this.db.prepare(`
-        SELECT content_hash AS h FROM images WHERE project_id = @id
-        UNION SELECT m.content_hash FROM masks m JOIN images i ON i.id = m.image_id WHERE i.project_id = @id
-        UNION SELECT s.content_hash FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.project_id = @id
-        UNION SELECT content_hash FROM mask_drafts WHERE project_id = @id
-        UNION SELECT exclusion_hash FROM mask_drafts WHERE project_id = @id`).all({ id: projectId }) as { h: string | null }[])
-        .map((r) => r.h).filter((h): h is string => h !== null));
-      this.db.prepare('DELETE FROM projects WHERE id = ?').run(projectId);
-      const stillUsed = this.db.prepare(`SELECT EXISTS (
-          SELECT 1 FROM images WHERE content_hash = @id UNION ALL SELECT 1 FROM masks WHERE content_hash = @id
-          UNION ALL SELECT 1 FROM samples WHERE content_hash = @id
-          UNION ALL SELECT 1 FROM mask_drafts WHERE content_hash = @id OR exclusion_hash = @id) AS used`);
-      const orphanHashes = [...hashes].filter((h) => (stillUsed.get({ id: h }) as { used: number }).used === 0);
-      return { versionIds, sampleIds, orphanHashes };
-    })();
-  }
-
   imageOfProject(projectId: number): ImageSummary {
     const r = this.db.prepare('SELECT * FROM images WHERE project_id = ? ORDER BY id LIMIT 1').get(projectId) as ImageRow | undefined;
     if (!r) throw new StudioError('NOT_FOUND', `project ${projectId} has no image`);

@@ -54,11 +54,6 @@ export class BlobStore {
     }
   }
 
-  /** Removes a blob; a missing one is not an error. Callers remove only blobs no row refers to. */
-  async delete(hash: string): Promise<void> {
-    await fs.rm(this.pathOf(hash), { force: true });
-  }
-
   async get(hash: string): Promise<Uint8Array<ArrayBuffer>> {
     try {
       const bytes = await fs.readFile(this.pathOf(hash));

@@ -21,7 +21,7 @@ export interface InpaintSample {
   readonly region: MaskBounds;
   /** The blended pixels of `region` (same depth and channels as the photo). */
   readonly crop: RawImage;
-  /** When the sample was ready, in ms from the start of the run (samples of one batch finish together). */
+  /** When the sample was ready, in ms from the start of this run's sampling (model loading excluded; samples of one batch finish together). */
   readonly millis: number;
 }
 

@@ -36,9 +36,8 @@ export function App({ api }: { readonly api: StudioApi }) {
           <StartScreen
             info={state.info}
             projects={state.projects}
-            busy={state.busy === 'importing'}
+            busy={state.busy !== null}
             onOpenProject={actions.openProject}
-            onDeleteProject={actions.deleteProject}
             onRenameProject={actions.renameProject}
             onFile={actions.importFile}
             onOpenDialog={actions.openDialog}

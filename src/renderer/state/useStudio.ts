@@ -14,8 +14,6 @@ import { INITIAL_STUDIO_STATE, updateStudio, type StudioState } from './studioSt
 export interface StudioActions {
   refreshProjects(): void;
   openProject(projectId: number): void;
-  /** Deletes a project (history and stored pixels; never the photo it came from). */
-  deleteProject(projectId: number): void;
   renameProject(projectId: number, name: string): void;
   importFile(file: File): void;
   openDialog(): void;
@@ -89,8 +87,6 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
       reportError,
       openProject: (projectId) =>
         withBusy('loading', () => api.call('projects.get', { projectId }), (detail) => dispatch({ type: 'projectOpened', detail })),
-      deleteProject: (projectId) =>
-        withBusy('loading', () => api.call('projects.delete', { projectId }), (projects) => dispatch({ type: 'projectsLoaded', projects })),
       renameProject: (projectId, name) => {
         api.call('projects.rename', { projectId, name }).then(() => refreshProjects(), reportError);
       },
