@@ -535,3 +535,82 @@ describe('masks travel as their bounding box', () => {
     expect(service.repo.run(fill.runId).purpose).toBe('fill');
   });
 });
+
+describe('deleting a project', () => {
+  const exists = (store: BlobStore, hash: string): boolean => { try { statSync(store.pathOf(hash)); return true; } catch { return false; } };
+
+  it('hides it at once, never reuses its ids, drops its proxies, and sweeps the pixels only it used', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'studio-delete-'));
+    const store = new BlobStore(path.join(root, 'store'));
+    const svc = new StudioService({ dataDir: root, mode: 'browser', version: 'test', blobSweepIdleMs: 0 });
+    try {
+      const bytes = await pngOf(texture(W, H), W, H);
+      const b = await svc.call('images.import', { fileName: 'b.png', bytes });
+      const a = await svc.call('images.import', { fileName: 'a.png', bytes }); // the same photo again: one shared blob
+      const job = await svc.call('jobs.inpaint', {
+        projectId: a.project.id, versionId: a.project.headVersionId, mask: await regionOf(boxMask(W, H, 60, 40, 90, 70), W, H),
+        params: { method: 'patchmatch', samples: 2, seed: 3 },
+      });
+      await svc.waitForJob(job.jobId);
+      const applied = await svc.call('versions.apply', { runId: job.runId, sampleIndex: 0 });
+      const run = svc.repo.run(job.runId);
+      const headA = applied.versions[0]!.id;
+      await svc.readFile({ kind: 'version-proxy', id: headA });
+      await svc.readFile({ kind: 'sample-proxy', id: run.samples[0]!.id });
+      const cache = path.join(root, 'cache');
+      expect(readdirSync(cache)).toEqual(expect.arrayContaining([`version-${headA}`, `sample-${run.samples[0]!.id}`]));
+      const sampleHashes = run.samples.map((s) => svc.repo.sample(s.id).contentHash);
+      const maskHash = svc.repo.mask(run.maskId).content_hash;
+      const photoHash = a.image.contentHash;
+      expect([...sampleHashes, maskHash, photoHash].every((h) => exists(store, h))).toBe(true);
+
+      const left = await svc.call('projects.delete', { projectId: a.project.id });
+      expect(left.map((p) => p.id)).toEqual([b.project.id]);
+      await expect(svc.call('projects.get', { projectId: a.project.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(svc.readFile({ kind: 'version-full', id: headA })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(sampleHashes.some((h) => exists(store, h))).toBe(false);
+      expect(exists(store, maskHash)).toBe(false);
+      expect(exists(store, photoHash)).toBe(true); // project b still uses it
+      expect(readdirSync(cache).some((f) => f === `version-${headA}` || f === `sample-${run.samples[0]!.id}`)).toBe(false);
+      expect((await decodeImage((await svc.readFile({ kind: 'version-full', id: b.project.headVersionId })).bytes)).image.width).toBe(W);
+
+      // A new project gets new ids: nothing of the deleted one can be served for it.
+      const c = await svc.call('images.import', { fileName: 'c.png', bytes: await pngOf(texture(W, H).reverse(), W, H) });
+      expect(c.project.id).toBeGreaterThan(a.project.id);
+      expect(c.project.headVersionId).toBeGreaterThan(headA);
+
+      await svc.call('projects.delete', { projectId: b.project.id });
+      expect(exists(store, photoHash)).toBe(false); // the last project using it is gone
+      await expect(svc.call('projects.delete', { projectId: b.project.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    } finally {
+      await svc.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps a blob that was put again recently, and sweeps it at a later start', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'studio-delete-'));
+    const store = new BlobStore(path.join(root, 'store'));
+    let svc = new StudioService({ dataDir: root, mode: 'browser', version: 'test' }); // default idle time: 10 min
+    try {
+      const a = await svc.call('images.import', { fileName: 'a.png', bytes: await pngOf(texture(W, H), W, H) });
+      await svc.call('projects.delete', { projectId: a.project.id });
+      expect(exists(store, a.image.contentHash)).toBe(true); // written moments ago: another put may be about to use it
+      await svc.close();
+      svc = new StudioService({ dataDir: root, mode: 'browser', version: 'test', blobSweepIdleMs: 0 });
+      await expect.poll(() => exists(store, a.image.contentHash)).toBe(false);
+    } finally {
+      await svc.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('is refused while a fill of the project is running, and loses nothing', async () => {
+    const detail = await service.call('images.import', { fileName: 'busy.png', bytes: await pngOf(texture(W, H), W, H) });
+    const maskId = service.repo.insertMask(service.repo.imageOfProject(detail.project.id).id, 'f'.repeat(64), W, H, 0.1);
+    const runId = service.repo.insertRun(detail.project.id, detail.project.headVersionId, maskId, { method: 'patchmatch', samples: 1, seed: 0 } as never, 'cpu');
+    await expect(service.call('projects.delete', { projectId: detail.project.id })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cancel it first/) });
+    expect((await service.call('projects.get', { projectId: detail.project.id })).runs.map((r) => r.id)).toContain(runId);
+    service.repo.finishRun(runId, 'cancelled', null, {});
+  });
+});

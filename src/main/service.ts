@@ -8,7 +8,7 @@ import path from 'node:path';
 import {
   MAX_SAMPLES, requestSchemas, isMethod,
   type AppInfo, type EventMap, type EventName, type FileRef, type InpaintParams, type Method,
-  type ParsedRequestOf, type ProjectDetail, type ResponseOf, type RunParams, type StudioEvent,
+  type ParsedRequestOf, type ProjectDetail, type ProjectSummary, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
 import { maskEmptyError, StudioError, toWireError } from '../shared/errors';
 import { resolveWorkingEdge } from '../shared/manifest';
@@ -58,6 +58,8 @@ export interface ServiceOptions {
   readonly maxWorkingEdge?: number;
   /** Folders batch requests may use (browser mode: --allow-dir). */
   readonly batchRoots?: readonly string[];
+  /** A deleted project's blob is removed only if no put touched it for this long (default 10 min; tests use 0). */
+  readonly blobSweepIdleMs?: number;
 }
 
 function defaultBugReport(err: unknown): void {
@@ -110,6 +112,36 @@ export class StudioService {
       emit: (payload) => this.emit('batch.progress', payload),
       onBug: (err) => (this.options.onBug ?? defaultBugReport)(err),
     });
+    // Blobs of projects deleted earlier that were still in use then, or recently touched.
+    this.sweeping = this.sweepBlobs().catch((err) => (this.options.onBug ?? defaultBugReport)(err));
+  }
+
+  private sweeping: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Removes queued blobs (of deleted projects) that no live project refers to
+   * and that no put touched for blobSweepIdleMs; the rest stay queued for the
+   * next sweep (after the next delete, or at the next start).
+   */
+  private async sweepBlobs(): Promise<void> {
+    const idle = this.options.blobSweepIdleMs ?? 10 * 60_000;
+    for (const { hash, live } of this.repo.sweepCandidates()) {
+      if (live || (await this.store.removeIfIdle(hash, idle)) !== 'recent') this.repo.unqueueSweep(hash);
+    }
+  }
+
+  /**
+   * Deletes a project: it leaves every list at once (its rows stay as a
+   * tombstone so no id is reused), its cached proxies go, and its pixels are
+   * swept when nothing live refers to them.
+   */
+  private async deleteProject(projectId: number): Promise<readonly ProjectSummary[]> {
+    const { versionIds, sampleIds } = this.repo.deleteProject(projectId);
+    await this.pixels.forget(versionIds, sampleIds);
+    const sweep = this.sweeping.then(() => this.sweepBlobs());
+    this.sweeping = sweep.catch(() => undefined);
+    await sweep;
+    return this.repo.listProjects();
   }
 
   /** Resolves a batch's fill parameters the way single fills do. */
@@ -140,6 +172,7 @@ export class StudioService {
       case 'app.info': return this.info();
       case 'projects.list': return this.repo.listProjects();
       case 'projects.get': return this.repo.detail((req as ParsedRequestOf<'projects.get'>).projectId);
+      case 'projects.delete': return this.deleteProject((req as ParsedRequestOf<'projects.delete'>).projectId);
       case 'projects.rename': {
         const r = req as ParsedRequestOf<'projects.rename'>;
         return this.repo.renameProject(r.projectId, r.name);
@@ -431,6 +464,7 @@ export class StudioService {
     await this.queue.catch(() => undefined);
     await this.models.close();
     await this.segmentation?.close();
+    await this.sweeping.catch(() => undefined);
     this.db.close();
   }
 }

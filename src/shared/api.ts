@@ -204,6 +204,8 @@ export const requestSchemas = {
   'app.info': z.object({}).strict(),
   'projects.list': z.object({}).strict(),
   'projects.get': z.object({ projectId: id }).strict(),
+  /** Deletes a project's history and the pixels stored only for it; the photo it was imported from is not touched. */
+  'projects.delete': z.object({ projectId: id }).strict(),
   'projects.rename': z.object({ projectId: id, name: z.string().trim().min(1, 'a name cannot be empty').max(200) }).strict(),
   'images.import': z.object({
     fileName: z.string().min(1).max(255).refine((n) => !/[\\/]/.test(n), 'a bare file name, no folders'),
@@ -297,6 +299,8 @@ export interface ResponseMap {
   'projects.list': readonly ProjectSummary[];
   'projects.get': ProjectDetail;
   'projects.rename': ProjectSummary;
+  /** The projects that remain. */
+  'projects.delete': readonly ProjectSummary[];
   'images.import': ProjectDetail;
   'images.openDialog': ProjectDetail | null;
   'jobs.inpaint': { readonly jobId: string; readonly runId: number };

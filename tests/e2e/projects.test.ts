@@ -1,5 +1,6 @@
 /**
- * The start screen's project list: renaming a project.
+ * The start screen's project list: deleting a project asks first, "Keep it"
+ * keeps it, and a deleted project is gone after a reload too; renaming.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,8 +27,30 @@ describe('projects on the start screen', () => {
     await studio?.close();
   }, 60_000);
 
+  it('deletes a project only after asking, and the other stays', async () => {
+    const items = page.getByTestId('project-item');
+    await expect.poll(() => items.count()).toBe(2);
+    const [lake, harbour] = await studio.call('projects.list', {});
+    expect(lake!.name).toBe('lake');
+
+    await page.getByRole('button', { name: 'Delete project lake' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “lake”?' });
+    await expect.poll(() => dialog.textContent()).toContain('The photo file you opened is not touched');
+    await dialog.getByRole('button', { name: 'Keep it' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect((await studio.call('projects.list', {})).length).toBe(2);
+
+    await page.getByRole('button', { name: 'Delete project lake' }).click();
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await expect.poll(() => items.count()).toBe(1);
+    expect(await items.first().getAttribute('data-project-id')).toBe(String(harbour!.id));
+    await page.reload();
+    await expect.poll(() => items.count()).toBe(1);
+    expect((await studio.call('projects.list', {})).map((p) => p.id)).toEqual([harbour!.id]);
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  }, 120_000);
+
   it('renames a project; an empty name cannot be submitted', async () => {
-    await expect.poll(() => page.getByTestId('project-item').count()).toBe(2);
     await page.getByRole('button', { name: 'Rename project harbour' }).click();
     const dialog = page.getByRole('dialog', { name: 'Rename “harbour”' });
     const field = dialog.getByLabel('Project name');

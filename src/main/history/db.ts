@@ -11,6 +11,7 @@ import m004 from './migrations/004_draft_exclusion.sql';
 import m005 from './migrations/005_mask_box.sql';
 import m006 from './migrations/006_run_purpose.sql';
 import m007 from './migrations/007_draft_box.sql';
+import m008 from './migrations/008_project_deletion.sql';
 
 export type Db = Database.Database;
 
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: '005_mask_box', sql: m005 },
   { version: 6, name: '006_run_purpose', sql: m006 },
   { version: 7, name: '007_draft_box', sql: m007 },
+  { version: 8, name: '008_project_deletion', sql: m008 },
 ];
 
 export class SchemaError extends Error {}

@@ -93,7 +93,7 @@ export class HistoryRepository {
   listProjects(): ProjectSummary[] {
     const rows = this.db.prepare(`SELECT p.*, (SELECT COUNT(*) FROM versions v WHERE v.project_id = p.id) AS version_count,
         (SELECT MAX(v.id) FROM versions v WHERE v.project_id = p.id) AS head_version_id
-      FROM projects p ORDER BY p.updated_at DESC, p.id DESC`).all() as ProjectRow[];
+      FROM projects p WHERE p.deleted_at IS NULL ORDER BY p.updated_at DESC, p.id DESC`).all() as ProjectRow[];
     return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at, versionCount: r.version_count, headVersionId: r.head_version_id }));
   }
 
@@ -106,7 +106,7 @@ export class HistoryRepository {
   private listProjectsWhere(projectId: number): ProjectSummary | null {
     const r = this.db.prepare(`SELECT p.*, (SELECT COUNT(*) FROM versions v WHERE v.project_id = p.id) AS version_count,
         (SELECT MAX(v.id) FROM versions v WHERE v.project_id = p.id) AS head_version_id
-      FROM projects p WHERE p.id = ?`).get(projectId) as ProjectRow | undefined;
+      FROM projects p WHERE p.id = ? AND p.deleted_at IS NULL`).get(projectId) as ProjectRow | undefined;
     return r ? { id: r.id, name: r.name, createdAt: r.created_at, updatedAt: r.updated_at, versionCount: r.version_count, headVersionId: r.head_version_id } : null;
   }
 
@@ -114,6 +114,55 @@ export class HistoryRepository {
     this.project(projectId);
     this.db.prepare('UPDATE projects SET name = ?, updated_at = ? WHERE id = ?').run(name, now(), projectId);
     return this.project(projectId);
+  }
+
+  /**
+   * Deletes a project: it leaves every list and lookup, its mask draft goes,
+   * and the blobs it referred to are queued for the sweep (sweepCandidates).
+   * Its rows stay as a tombstone so their ids are never reused. Refused while
+   * one of its runs is running. Returns the ids whose cached proxies can go.
+   */
+  deleteProject(projectId: number): { versionIds: number[]; sampleIds: number[] } {
+    return this.db.transaction(() => {
+      this.project(projectId);
+      const running = this.db.prepare("SELECT COUNT(*) AS n FROM runs WHERE project_id = ? AND status = 'running'").get(projectId) as { n: number };
+      if (running.n > 0) throw new StudioError('BAD_REQUEST', 'a fill is running in this project: cancel it first, then delete the project');
+      const ids = (sql: string): number[] => (this.db.prepare(sql).all(projectId) as { id: number }[]).map((r) => r.id);
+      const versionIds = ids('SELECT id FROM versions WHERE project_id = ?');
+      const sampleIds = ids('SELECT s.id FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.project_id = ?');
+      const hashes = (this.db.prepare(`
+        SELECT content_hash AS h FROM images WHERE project_id = @id
+        UNION SELECT m.content_hash FROM masks m JOIN images i ON i.id = m.image_id WHERE i.project_id = @id
+        UNION SELECT s.content_hash FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.project_id = @id
+        UNION SELECT content_hash FROM mask_drafts WHERE project_id = @id
+        UNION SELECT exclusion_hash FROM mask_drafts WHERE project_id = @id`).all({ id: projectId }) as { h: string | null }[])
+        .map((r) => r.h).filter((h): h is string => h !== null);
+      const t = now();
+      this.db.prepare('UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ?').run(t, t, projectId);
+      this.db.prepare('DELETE FROM mask_drafts WHERE project_id = ?').run(projectId);
+      const queue = this.db.prepare('INSERT OR IGNORE INTO blob_sweep (hash, queued_at) VALUES (?, ?)');
+      for (const h of hashes) queue.run(h, t);
+      return { versionIds, sampleIds };
+    })();
+  }
+
+  /** Queued blob hashes, each with whether a live (not deleted) project still refers to it. */
+  sweepCandidates(): { hash: string; live: boolean }[] {
+    const live = this.db.prepare(`SELECT EXISTS (
+        SELECT 1 FROM images i JOIN projects p ON p.id = i.project_id WHERE p.deleted_at IS NULL AND i.content_hash = @h
+        UNION ALL SELECT 1 FROM masks m JOIN images i ON i.id = m.image_id JOIN projects p ON p.id = i.project_id
+          WHERE p.deleted_at IS NULL AND m.content_hash = @h
+        UNION ALL SELECT 1 FROM samples s JOIN runs r ON r.id = s.run_id JOIN projects p ON p.id = r.project_id
+          WHERE p.deleted_at IS NULL AND s.content_hash = @h
+        UNION ALL SELECT 1 FROM mask_drafts d JOIN projects p ON p.id = d.project_id
+          WHERE p.deleted_at IS NULL AND (d.content_hash = @h OR d.exclusion_hash = @h)) AS used`);
+    return (this.db.prepare('SELECT hash FROM blob_sweep ORDER BY queued_at').all() as { hash: string }[])
+      .map(({ hash }) => ({ hash, live: (live.get({ h: hash }) as { used: number }).used === 1 }));
+  }
+
+  /** Takes a hash off the sweep queue (its blob was removed, or a live project uses it). */
+  unqueueSweep(hash: string): void {
+    this.db.prepare('DELETE FROM blob_sweep WHERE hash = ?').run(hash);
   }
 
   imageOfProject(projectId: number): ImageSummary {
@@ -131,7 +180,8 @@ export class HistoryRepository {
   }
 
   version(versionId: number): VersionSummary {
-    const r = this.db.prepare('SELECT * FROM versions WHERE id = ?').get(versionId) as VersionRow | undefined;
+    const r = this.db.prepare('SELECT v.* FROM versions v JOIN projects p ON p.id = v.project_id WHERE v.id = ? AND p.deleted_at IS NULL')
+      .get(versionId) as VersionRow | undefined;
     if (!r) throw new StudioError('NOT_FOUND', `version ${versionId} does not exist`);
     return toVersion(r);
   }
@@ -161,6 +211,7 @@ export class HistoryRepository {
   }
 
   insertRun(projectId: number, baseVersionId: number, maskId: number, params: RunParams, device: string, purpose: RunPurpose = 'fill'): number {
+    this.project(projectId); // NOT_FOUND if it was deleted while the caller stored the mask
     return Number(this.db.prepare(`INSERT INTO runs (project_id, base_version_id, mask_id, method, params_json, status, device, started_at, purpose)
       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(projectId, baseVersionId, maskId, params.method, JSON.stringify(params), device, now(), purpose).lastInsertRowid);
   }
@@ -195,7 +246,8 @@ export class HistoryRepository {
   }
 
   run(runId: number): RunSummary {
-    const r = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunRow | undefined;
+    const r = this.db.prepare('SELECT r.* FROM runs r JOIN projects p ON p.id = r.project_id WHERE r.id = ? AND p.deleted_at IS NULL')
+      .get(runId) as RunRow | undefined;
     if (!r) throw new StudioError('NOT_FOUND', `run ${runId} does not exist`);
     return this.toRun(r);
   }
@@ -240,6 +292,7 @@ export class HistoryRepository {
 
   /** The draft of a project: each layer (null when empty) as the hash of its box's PNG and where the box lies. */
   saveMaskDraft(projectId: number, versionId: number, mask: StoredMaskBox | null, exclusion: StoredMaskBox | null = null): void {
+    this.project(projectId); // NOT_FOUND if it was deleted while the caller stored the mask
     const m = boxColumns(mask), e = boxColumns(exclusion);
     this.db.prepare(`INSERT INTO mask_drafts (project_id, version_id, content_hash, box_x, box_y, box_width, box_height,
         exclusion_hash, exclusion_x, exclusion_y, exclusion_width, exclusion_height, updated_at)

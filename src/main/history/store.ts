@@ -42,16 +42,54 @@ export class BlobStore {
     return path.join(this.root, hash.slice(0, 2), hash.slice(2));
   }
 
+  /** Per-hash queue: a put and a sweep of the same blob never interleave. */
+  private readonly busy = new Map<string, Promise<unknown>>();
+
+  private async exclusive<T>(hash: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.busy.get(hash) ?? Promise.resolve()).then(work, work);
+    const tail = run.catch(() => undefined);
+    this.busy.set(hash, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.busy.get(hash) === tail) this.busy.delete(hash);
+    }
+  }
+
   async put(bytes: Uint8Array): Promise<string> {
     const hash = sha256(bytes);
     const file = this.pathOf(hash);
-    try {
-      await fs.access(file);
-      return hash; // already stored: content addressing makes this a no-op
-    } catch {
-      await writeFileAtomic(file, bytes);
-      return hash;
-    }
+    return this.exclusive(hash, async () => {
+      try {
+        // Already stored: content addressing makes this a no-op, but the touch tells a sweep the blob is in use again.
+        const t = new Date();
+        await fs.utimes(file, t, t);
+        return hash;
+      } catch {
+        await writeFileAtomic(file, bytes);
+        return hash;
+      }
+    });
+  }
+
+  /**
+   * Removes a blob unless it was written or put again within `idleMs` (a
+   * caller may be about to insert a row that refers to it). 'missing' when
+   * there was nothing to remove.
+   */
+  async removeIfIdle(hash: string, idleMs: number): Promise<'removed' | 'recent' | 'missing'> {
+    const file = this.pathOf(hash);
+    return this.exclusive(hash, async () => {
+      try {
+        const st = await fs.stat(file);
+        if (Date.now() - st.mtimeMs < idleMs) return 'recent';
+        await fs.rm(file);
+        return 'removed';
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+        throw err;
+      }
+    });
   }
 
   async get(hash: string): Promise<Uint8Array<ArrayBuffer>> {

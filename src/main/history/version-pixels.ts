@@ -111,6 +111,12 @@ export class VersionPixels {
     }
   }
 
+  /** Drops the cached proxies of a deleted project's versions and samples (disk space; their ids are never reused). */
+  async forget(versionIds: readonly number[], sampleIds: readonly number[]): Promise<void> {
+    const keys = [...versionIds.map((id) => `version-${id}`), ...sampleIds.map((id) => `sample-${id}`)];
+    await Promise.all(keys.flatMap((k) => [path.join(this.cacheDir, k), path.join(this.cacheDir, `${k}.mime`)]).map((f) => fs.rm(f, { force: true })));
+  }
+
   private async cached(key: string, make: () => Promise<{ bytes: Uint8Array; mime: string }>): Promise<{ bytes: Uint8Array; mime: string; fileName: null }> {
     const file = path.join(this.cacheDir, key);
     try {

@@ -39,6 +39,7 @@ export function App({ api }: { readonly api: StudioApi }) {
             busy={state.busy !== null}
             onOpenProject={actions.openProject}
             onRenameProject={actions.renameProject}
+            onDeleteProject={actions.deleteProject}
             onFile={actions.importFile}
             onOpenDialog={actions.openDialog}
             onBatch={() => setBatchOpen(true)}

@@ -9,6 +9,7 @@ interface Props {
   readonly busy: boolean;
   readonly onOpenProject: (projectId: number) => void;
   readonly onRenameProject: (projectId: number, name: string) => void;
+  readonly onDeleteProject: (projectId: number) => void;
   readonly onFile: (file: File) => void;
   readonly onOpenDialog: () => void;
   readonly onBatch: () => void;
@@ -17,6 +18,28 @@ interface Props {
 function when(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleString();
+}
+
+/** Asks before a project's history is deleted; the photo file it came from is not touched. */
+function DeleteProjectDialog({ project, onConfirm, onClose }: {
+  readonly project: ProjectSummary; readonly onConfirm: () => void; readonly onClose: () => void;
+}) {
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  const versions = `${project.versionCount} ${project.versionCount === 1 ? 'version' : 'versions'}`;
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div className="modal confirm" role="dialog" aria-modal="true" aria-labelledby="delete-heading" onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}>
+        <h2 id="delete-heading">Delete “{project.name}”?</h2>
+        <p>Its {versions} and every fill leave the studio, and the pixels stored only for it are removed from this computer. The photo file you opened is not touched. This cannot be undone.</p>
+        <div className="actions">
+          <button type="button" className="danger" onClick={onConfirm}>Delete project</button>
+          <button ref={keep} type="button" onClick={onClose}>Keep it</button>
+        </div>
+      </div>
+    </div>
+  );
 }
 
 /** A new name for a project (the photo file keeps its own). */
@@ -44,9 +67,10 @@ function RenameProjectDialog({ project, onRename, onClose }: {
   );
 }
 
-export function StartScreen({ info, projects, busy, onOpenProject, onRenameProject, onFile, onOpenDialog, onBatch }: Props) {
+export function StartScreen({ info, projects, busy, onOpenProject, onRenameProject, onDeleteProject, onFile, onOpenDialog, onBatch }: Props) {
   const api = useApi();
   const [renaming, setRenaming] = useState<ProjectSummary | null>(null);
+  const [deleting, setDeleting] = useState<ProjectSummary | null>(null);
   return (
     <main className="start">
       <header className="start-header">
@@ -73,6 +97,8 @@ export function StartScreen({ info, projects, busy, onOpenProject, onRenameProje
                 </button>
                 <span className="project-tools">
                   <button type="button" className="small" disabled={busy} aria-label={`Rename project ${p.name}`} onClick={() => setRenaming(p)}>Rename…</button>
+                  <button type="button" className="small" disabled={busy} aria-label={`Delete project ${p.name}`}
+                    title="Delete this project's history (not the photo file)" onClick={() => setDeleting(p)}>Delete…</button>
                 </span>
               </li>
             ))}
@@ -82,6 +108,10 @@ export function StartScreen({ info, projects, busy, onOpenProject, onRenameProje
       {renaming && (
         <RenameProjectDialog project={renaming} onClose={() => setRenaming(null)}
           onRename={(name) => { onRenameProject(renaming.id, name); setRenaming(null); }} />
+      )}
+      {deleting && (
+        <DeleteProjectDialog project={deleting} onClose={() => setDeleting(null)}
+          onConfirm={() => { onDeleteProject(deleting.id); setDeleting(null); }} />
       )}
     </main>
   );

@@ -15,6 +15,8 @@ export interface StudioActions {
   refreshProjects(): void;
   openProject(projectId: number): void;
   renameProject(projectId: number, name: string): void;
+  /** Deletes a project (history and its own stored pixels; never the photo it came from). */
+  deleteProject(projectId: number): void;
   importFile(file: File): void;
   openDialog(): void;
   backToProjects(): void;
@@ -87,6 +89,8 @@ export function useStudio(api: StudioApi): { state: StudioState; actions: Studio
       reportError,
       openProject: (projectId) =>
         withBusy('loading', () => api.call('projects.get', { projectId }), (detail) => dispatch({ type: 'projectOpened', detail })),
+      deleteProject: (projectId) =>
+        withBusy('loading', () => api.call('projects.delete', { projectId }), (projects) => dispatch({ type: 'projectsLoaded', projects })),
       renameProject: (projectId, name) => {
         api.call('projects.rename', { projectId, name }).then(() => refreshProjects(), reportError);
       },
