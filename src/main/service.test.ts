@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -568,10 +568,16 @@ describe('deleting a project', () => {
       expect(left.map((p) => p.id)).toEqual([b.project.id]);
       await expect(svc.call('projects.get', { projectId: a.project.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       await expect(svc.readFile({ kind: 'version-full', id: headA })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      // Not from memory (the version last decoded) nor from a proxy file that a read in flight wrote after the delete.
+      await expect(svc.loadVersion(headA)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(svc.readFile({ kind: 'sample-proxy', id: run.samples[0]!.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect(sampleHashes.some((h) => exists(store, h))).toBe(false);
       expect(exists(store, maskHash)).toBe(false);
       expect(exists(store, photoHash)).toBe(true); // project b still uses it
       expect(readdirSync(cache).some((f) => f === `version-${headA}` || f === `sample-${run.samples[0]!.id}`)).toBe(false);
+      writeFileSync(path.join(root, 'cache', `version-${headA}`), 'stale');
+      writeFileSync(path.join(root, 'cache', `version-${headA}.mime`), 'image/jpeg');
+      await expect(svc.readFile({ kind: 'version-proxy', id: headA })).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect((await decodeImage((await svc.readFile({ kind: 'version-full', id: b.project.headVersionId })).bytes)).image.width).toBe(W);
 
       // A new project gets new ids: nothing of the deleted one can be served for it.

@@ -125,10 +125,20 @@ export class StudioService {
    */
   private async sweepBlobs(): Promise<void> {
     const idle = this.options.blobSweepIdleMs ?? 10 * 60_000;
+    if (this.closed) return;
     for (const { hash, live } of this.repo.sweepCandidates()) {
-      if (live || (await this.store.removeIfIdle(hash, idle)) !== 'recent') this.repo.unqueueSweep(hash);
+      try {
+        const outcome = live ? 'live' : await this.store.removeIfIdle(hash, idle);
+        if (this.closed) return;
+        if (outcome !== 'recent') this.repo.unqueueSweep(hash);
+      } catch (err) {
+        // e.g. a file held open by another program: it stays queued for the next sweep
+        (this.options.onBug ?? defaultBugReport)(err);
+      }
     }
   }
+
+  private closed = false;
 
   /**
    * Deletes a project: it leaves every list at once (its rows stay as a
@@ -138,8 +148,9 @@ export class StudioService {
   private async deleteProject(projectId: number): Promise<readonly ProjectSummary[]> {
     const { versionIds, sampleIds } = this.repo.deleteProject(projectId);
     await this.pixels.forget(versionIds, sampleIds);
-    const sweep = this.sweeping.then(() => this.sweepBlobs());
-    this.sweeping = sweep.catch(() => undefined);
+    // The delete is saved; the sweep only frees disk space, so its failures never fail the delete.
+    const sweep = this.sweeping.then(() => this.sweepBlobs()).catch((err) => (this.options.onBug ?? defaultBugReport)(err));
+    this.sweeping = sweep;
     await sweep;
     return this.repo.listProjects();
   }
@@ -464,6 +475,7 @@ export class StudioService {
     await this.queue.catch(() => undefined);
     await this.models.close();
     await this.segmentation?.close();
+    this.closed = true;
     await this.sweeping.catch(() => undefined);
     this.db.close();
   }

@@ -29,6 +29,7 @@ export class VersionPixels {
   constructor(private readonly repo: HistoryRepository, private readonly store: BlobStore, private readonly cacheDir: string) {}
 
   async load(versionId: number): Promise<LoadedVersion> {
+    this.repo.version(versionId); // NOT_FOUND for a deleted project's version, even when it is the one held
     if (this.last?.versionId === versionId) return this.last;
     const chain = this.repo.versionChain(versionId);
     const parent = chain.at(-2);
@@ -94,11 +95,11 @@ export class VersionPixels {
   /** The file behind a FileRef (display proxies and full exports). */
   async readFile(ref: FileRef): Promise<{ bytes: Uint8Array; mime: string; fileName: string | null }> {
     switch (ref.kind) {
-      case 'version-proxy': return this.cached(`version-${ref.id}`, async () => {
+      case 'version-proxy': this.repo.version(ref.id); return this.cached(`version-${ref.id}`, async () => {
         const v = await this.load(ref.id);
         return makeProxy(v.source, v.probe, v.image, PROXY_MAX_EDGE);
       });
-      case 'sample-proxy': return this.cached(`sample-${ref.id}`, async () => {
+      case 'sample-proxy': this.repo.run(this.repo.sample(ref.id).runId); return this.cached(`sample-${ref.id}`, async () => {
         const { base, image } = await this.withSample(ref.id);
         return makeProxy(base.source, base.probe, image, PROXY_MAX_EDGE);
       });
@@ -111,8 +112,13 @@ export class VersionPixels {
     }
   }
 
-  /** Drops the cached proxies of a deleted project's versions and samples (disk space; their ids are never reused). */
+  /**
+   * Drops the cached proxies of a deleted project's versions and samples and
+   * the version held in memory (disk and memory only: the ids are never reused,
+   * and readFile checks the database before any cache).
+   */
   async forget(versionIds: readonly number[], sampleIds: readonly number[]): Promise<void> {
+    if (this.last && versionIds.includes(this.last.versionId)) this.last = null;
     const keys = [...versionIds.map((id) => `version-${id}`), ...sampleIds.map((id) => `sample-${id}`)];
     await Promise.all(keys.flatMap((k) => [path.join(this.cacheDir, k), path.join(this.cacheDir, `${k}.mime`)]).map((f) => fs.rm(f, { force: true })));
   }
