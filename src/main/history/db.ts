@@ -12,6 +12,7 @@ import m005 from './migrations/005_mask_box.sql';
 import m006 from './migrations/006_run_purpose.sql';
 import m007 from './migrations/007_draft_box.sql';
 import m008 from './migrations/008_project_deletion.sql';
+import m009 from './migrations/009_hash_indexes.sql';
 
 export type Db = Database.Database;
 
@@ -27,6 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: '006_run_purpose', sql: m006 },
   { version: 7, name: '007_draft_box', sql: m007 },
   { version: 8, name: '008_project_deletion', sql: m008 },
+  { version: 9, name: '009_hash_indexes', sql: m009 },
 ];
 
 export class SchemaError extends Error {}
