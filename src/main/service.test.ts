@@ -620,3 +620,32 @@ describe('deleting a project', () => {
     service.repo.finishRun(runId, 'cancelled', null, {});
   });
 });
+
+describe('runs left running', () => {
+  const NO_SUCH_PID = 2 ** 22 + 1000; // above Linux's PID_MAX_LIMIT: no process can have it
+
+  async function runsOwnedBy(owners: readonly (number | null | 'self')[]): Promise<number[]> {
+    const detail = await service.call('images.import', { fileName: 'owners.png', bytes: await pngOf(texture(W, H), W, H) });
+    const maskId = service.repo.insertMask(service.repo.imageOfProject(detail.project.id).id, 'e'.repeat(64), W, H, 0.1);
+    const ids = owners.map(() => service.repo.insertRun(detail.project.id, detail.project.headVersionId, maskId, { method: 'patchmatch', samples: 1, seed: 0 } as never, 'cpu'));
+    const raw = openDatabase(path.join(dir, 'history.sqlite'));
+    owners.forEach((o, k) => { if (o !== 'self') raw.prepare('UPDATE runs SET owner_pid = ? WHERE id = ?').run(o, ids[k]); });
+    raw.close();
+    return ids;
+  }
+  const status = (id: number): string => service.repo.run(id).status;
+
+  it('are failed at start-up only when the process that started them is gone (the CLI and the app share a data folder)', async () => {
+    const ids = await runsOwnedBy([null, 'self', 111, 222]);
+    expect(service.repo.failInterruptedRuns((pid) => pid === 111)).toBe(3);
+    expect(ids.map(status)).toEqual(['failed', 'failed', 'running', 'failed']);
+    service.repo.finishRun(ids[2]!, 'cancelled', null, {});
+  });
+
+  it('tells a live process from a pid no process has', async () => {
+    const [parent, gone] = await runsOwnedBy([process.ppid, NO_SUCH_PID]);
+    expect(service.repo.failInterruptedRuns()).toBe(1);
+    expect([status(parent!), status(gone!)]).toEqual(['running', 'failed']);
+    service.repo.finishRun(parent!, 'cancelled', null, {});
+  });
+});

@@ -13,6 +13,7 @@ import m006 from './migrations/006_run_purpose.sql';
 import m007 from './migrations/007_draft_box.sql';
 import m008 from './migrations/008_project_deletion.sql';
 import m009 from './migrations/009_hash_indexes.sql';
+import m010 from './migrations/010_run_owner.sql';
 
 export type Db = Database.Database;
 
@@ -29,6 +30,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: '007_draft_box', sql: m007 },
   { version: 8, name: '008_project_deletion', sql: m008 },
   { version: 9, name: '009_hash_indexes', sql: m009 },
+  { version: 10, name: '010_run_owner', sql: m010 },
 ];
 
 export class SchemaError extends Error {}

@@ -73,6 +73,16 @@ export function versionLabel(run: Pick<RunSummary, 'purpose' | 'params'>, index:
   return `${run.params.method === 'patchmatch' ? 'PatchMatch' : 'Diffusion'} fill, sample ${index + 1}`;
 }
 
+/** Whether a process with this pid exists (EPERM: it exists but belongs to another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class HistoryRepository {
   constructor(private readonly db: Db) {}
 
@@ -212,8 +222,8 @@ export class HistoryRepository {
 
   insertRun(projectId: number, baseVersionId: number, maskId: number, params: RunParams, device: string, purpose: RunPurpose = 'fill'): number {
     this.project(projectId); // NOT_FOUND if it was deleted while the caller stored the mask
-    return Number(this.db.prepare(`INSERT INTO runs (project_id, base_version_id, mask_id, method, params_json, status, device, started_at, purpose)
-      VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)`).run(projectId, baseVersionId, maskId, params.method, JSON.stringify(params), device, now(), purpose).lastInsertRowid);
+    return Number(this.db.prepare(`INSERT INTO runs (project_id, base_version_id, mask_id, method, params_json, status, device, started_at, purpose, owner_pid)
+      VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`).run(projectId, baseVersionId, maskId, params.method, JSON.stringify(params), device, now(), purpose, process.pid).lastInsertRowid);
   }
 
   /** Finished runs of a method with their work size, newest first, for time estimates. */
@@ -240,9 +250,21 @@ export class HistoryRepository {
   }
 
   /** Runs left 'running' by a process that died are marked failed on start. */
-  failInterruptedRuns(): number {
-    return this.db.prepare(`UPDATE runs SET status = 'failed', error = 'interrupted: the app stopped while this run was in progress', finished_at = ? WHERE status = 'running'`)
-      .run(now()).changes;
+  /**
+   * Marks as failed the runs left "running" by a process that is gone (a
+   * crash, a kill). Runs of another live process sharing the data folder
+   * (the CLI beside the app) are left alone; a run owned by this process's
+   * own pid can only be from an earlier process that had the same pid.
+   */
+  failInterruptedRuns(isAlive: (pid: number) => boolean = processAlive): number {
+    const running = this.db.prepare("SELECT id, owner_pid FROM runs WHERE status = 'running'").all() as { id: number; owner_pid: number | null }[];
+    const fail = this.db.prepare(`UPDATE runs SET status = 'failed', error = 'interrupted: the app stopped while this run was in progress', finished_at = ? WHERE id = ?`);
+    let n = 0;
+    for (const r of running) {
+      if (r.owner_pid !== null && r.owner_pid !== process.pid && isAlive(r.owner_pid)) continue;
+      n += fail.run(now(), r.id).changes;
+    }
+    return n;
   }
 
   run(runId: number): RunSummary {
