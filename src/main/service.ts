@@ -110,13 +110,16 @@ export class StudioService {
       ...(options.host?.pickFolder ? { pickFolder: options.host.pickFolder } : {}),
       resolveParams: (p) => this.resolveParams(p),
       emit: (payload) => this.emit('batch.progress', payload),
-      onBug: (err) => (this.options.onBug ?? defaultBugReport)(err),
+      onBug: this.reportBug,
     });
     // Blobs of projects deleted earlier that were still in use then, or recently touched.
-    this.sweeping = this.sweepBlobs().catch((err) => (this.options.onBug ?? defaultBugReport)(err));
+    this.sweeping = this.sweepBlobs().catch(this.reportBug);
   }
 
   private sweeping: Promise<unknown> = Promise.resolve();
+
+  /** Unexpected errors (bugs) in background work: the caller's handler, else stderr. */
+  private readonly reportBug = (err: unknown): void => (this.options.onBug ?? defaultBugReport)(err);
 
   /**
    * Removes queued blobs (of deleted projects) that no live project refers to
@@ -133,7 +136,7 @@ export class StudioService {
         if (outcome !== 'recent') this.repo.unqueueSweep(hash);
       } catch (err) {
         // e.g. a file held open by another program: it stays queued for the next sweep
-        (this.options.onBug ?? defaultBugReport)(err);
+        this.reportBug(err);
       }
     }
   }
@@ -149,7 +152,7 @@ export class StudioService {
     const { versionIds, sampleIds } = this.repo.deleteProject(projectId);
     await this.pixels.forget(versionIds, sampleIds);
     // The delete is saved; the sweep only frees disk space, so its failures never fail the delete.
-    const sweep = this.sweeping.then(() => this.sweepBlobs()).catch((err) => (this.options.onBug ?? defaultBugReport)(err));
+    const sweep = this.sweeping.then(() => this.sweepBlobs()).catch(this.reportBug);
     this.sweeping = sweep;
     await sweep;
     return this.repo.listProjects();
@@ -384,7 +387,7 @@ export class StudioService {
       () => this.jobs.delete(jobId),
       (err: unknown) => {
         this.jobs.delete(jobId);
-        (this.options.onBug ?? defaultBugReport)(err);
+        this.reportBug(err);
       },
     );
     this.emit('job.progress', { jobId, runId, stage: 'queued', fraction: 0, message: 'Queued' });
@@ -427,7 +430,7 @@ export class StudioService {
           previewBusy = true;
           Promise.all(images.map((rgb) => encodeRaw({ width, height, channels: 3, depth: 8, data: rgb }, { format: 'png' })))
             .then((pngs) => this.emit('job.preview', { jobId, runId, step, total, images: pngs }))
-            .catch((err: unknown) => (this.options.onBug ?? defaultBugReport)(err))
+            .catch(this.reportBug)
             .finally(() => { previewBusy = false; });
         },
         onSampled: (work) => {

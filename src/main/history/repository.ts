@@ -73,6 +73,17 @@ export function versionLabel(run: Pick<RunSummary, 'purpose' | 'params'>, index:
   return `${run.params.method === 'patchmatch' ? 'PatchMatch' : 'Diffusion'} fill, sample ${index + 1}`;
 }
 
+/**
+ * Every row that refers to a stored blob, as (project_id, hash): the one list
+ * of blob-holding columns that deletion and the blob sweep both read.
+ */
+const BLOB_REFS = `
+  SELECT project_id, content_hash AS hash FROM images
+  UNION ALL SELECT i.project_id, m.content_hash FROM masks m JOIN images i ON i.id = m.image_id
+  UNION ALL SELECT r.project_id, s.content_hash FROM samples s JOIN runs r ON r.id = s.run_id
+  UNION ALL SELECT project_id, content_hash FROM mask_drafts WHERE content_hash IS NOT NULL
+  UNION ALL SELECT project_id, exclusion_hash FROM mask_drafts WHERE exclusion_hash IS NOT NULL`;
+
 /** Whether a process with this pid exists (EPERM: it exists but belongs to another user). */
 function processAlive(pid: number): boolean {
   try {
@@ -140,13 +151,8 @@ export class HistoryRepository {
       const ids = (sql: string): number[] => (this.db.prepare(sql).all(projectId) as { id: number }[]).map((r) => r.id);
       const versionIds = ids('SELECT id FROM versions WHERE project_id = ?');
       const sampleIds = ids('SELECT s.id FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.project_id = ?');
-      const hashes = (this.db.prepare(`
-        SELECT content_hash AS h FROM images WHERE project_id = @id
-        UNION SELECT m.content_hash FROM masks m JOIN images i ON i.id = m.image_id WHERE i.project_id = @id
-        UNION SELECT s.content_hash FROM samples s JOIN runs r ON r.id = s.run_id WHERE r.project_id = @id
-        UNION SELECT content_hash FROM mask_drafts WHERE project_id = @id
-        UNION SELECT exclusion_hash FROM mask_drafts WHERE project_id = @id`).all({ id: projectId }) as { h: string | null }[])
-        .map((r) => r.h).filter((h): h is string => h !== null);
+      const hashes = (this.db.prepare(`SELECT DISTINCT hash FROM (${BLOB_REFS}) WHERE project_id = ?`).all(projectId) as { hash: string }[])
+        .map((r) => r.hash);
       const t = now();
       this.db.prepare('UPDATE projects SET deleted_at = ?, updated_at = ? WHERE id = ?').run(t, t, projectId);
       this.db.prepare('DELETE FROM mask_drafts WHERE project_id = ?').run(projectId);
@@ -158,16 +164,10 @@ export class HistoryRepository {
 
   /** Queued blob hashes, each with whether a live (not deleted) project still refers to it. */
   sweepCandidates(): { hash: string; live: boolean }[] {
-    const live = this.db.prepare(`SELECT EXISTS (
-        SELECT 1 FROM images i JOIN projects p ON p.id = i.project_id WHERE p.deleted_at IS NULL AND i.content_hash = @h
-        UNION ALL SELECT 1 FROM masks m JOIN images i ON i.id = m.image_id JOIN projects p ON p.id = i.project_id
-          WHERE p.deleted_at IS NULL AND m.content_hash = @h
-        UNION ALL SELECT 1 FROM samples s JOIN runs r ON r.id = s.run_id JOIN projects p ON p.id = r.project_id
-          WHERE p.deleted_at IS NULL AND s.content_hash = @h
-        UNION ALL SELECT 1 FROM mask_drafts d JOIN projects p ON p.id = d.project_id
-          WHERE p.deleted_at IS NULL AND (d.content_hash = @h OR d.exclusion_hash = @h)) AS used`);
+    const live = this.db.prepare(`SELECT EXISTS (SELECT 1 FROM (${BLOB_REFS}) r JOIN projects p ON p.id = r.project_id
+      WHERE p.deleted_at IS NULL AND r.hash = ?) AS used`);
     return (this.db.prepare('SELECT hash FROM blob_sweep ORDER BY queued_at').all() as { hash: string }[])
-      .map(({ hash }) => ({ hash, live: (live.get({ h: hash }) as { used: number }).used === 1 }));
+      .map(({ hash }) => ({ hash, live: (live.get(hash) as { used: number }).used === 1 }));
   }
 
   /** Takes a hash off the sweep queue (its blob was removed, or a live project uses it). */
@@ -249,7 +249,6 @@ export class HistoryRepository {
       .run(status, error, now(), JSON.stringify(timings), runId);
   }
 
-  /** Runs left 'running' by a process that died are marked failed on start. */
   /**
    * Marks as failed the runs left "running" by a process that is gone (a
    * crash, a kill). Runs of another live process sharing the data folder
