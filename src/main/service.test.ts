@@ -8,7 +8,7 @@ import { decodeImage } from './imaging/io';
 import { decodeMask, decodeMaskRegion } from './pipeline/mask-input';
 import { MIGRATIONS, openDatabase } from './history/db';
 import { HistoryRepository } from './history/repository';
-import { BlobStore } from './history/store';
+import { BlobStore, sha256 } from './history/store';
 import { runInpaint } from './pipeline/inpaint';
 import { handmadeTiff, noise } from '../../tests/helpers/handmade-images';
 import type { MaskRegion, StudioEvent } from '../shared/api';
@@ -605,6 +605,38 @@ describe('deleting a project', () => {
       await svc.close();
       svc = new StudioService({ dataDir: root, mode: 'browser', version: 'test', blobSweepIdleMs: 0 });
       await expect.poll(() => exists(store, a.image.contentHash)).toBe(false);
+    } finally {
+      await svc.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('at start, sweeps every idle blob nothing live refers to: replaced drafts, orphans of killed writes, a fill stored during a delete', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'studio-collect-'));
+    const store = new BlobStore(path.join(root, 'store'));
+    let svc = new StudioService({ dataDir: root, mode: 'browser', version: 'test' });
+    try {
+      const kept = await svc.call('images.import', { fileName: 'kept.png', bytes: await pngOf(texture(W, H), W, H) });
+      const p = { projectId: kept.project.id, versionId: kept.project.headVersionId };
+      const first = await regionOf(boxMask(W, H, 5, 5, 25, 25), W, H);
+      const second = await regionOf(boxMask(W, H, 40, 30, 70, 60), W, H);
+      await svc.call('masks.saveDraft', { ...p, mask: first });
+      await svc.call('masks.saveDraft', { ...p, mask: second }); // the first draft's PNG is no longer referred to
+      const gone = await svc.call('images.import', { fileName: 'gone.png', bytes: await pngOf(texture(W, H).reverse(), W, H) });
+      await svc.call('projects.delete', { projectId: gone.project.id });
+      // A fill that passed its project check before the delete stores its mask after it.
+      const lateMask = await store.put(new TextEncoder().encode('mask stored after its project was deleted'));
+      svc.repo.insertMask(gone.image.id, lateMask, W, H, 0.1);
+      const orphan = await store.put(new TextEncoder().encode('a process killed between its put and its insert'));
+      const hashes = { photo: kept.image.contentHash, draft: svc.repo.maskDraft(kept.project.id)!.mask!.contentHash,
+        firstDraft: sha256(first.png), lateMask, orphan };
+      expect(Object.values(hashes).every((h) => exists(store, h))).toBe(true);
+      await svc.close();
+
+      svc = new StudioService({ dataDir: root, mode: 'browser', version: 'test', blobSweepIdleMs: 0 });
+      await expect.poll(() => [hashes.firstDraft, hashes.lateMask, hashes.orphan].some((h) => exists(store, h))).toBe(false);
+      expect(exists(store, hashes.photo) && exists(store, hashes.draft)).toBe(true);
+      expect(Buffer.from((await svc.call('masks.getDraft', { projectId: kept.project.id }))!.mask!.png).equals(Buffer.from(second.png))).toBe(true);
     } finally {
       await svc.close();
       rmSync(root, { recursive: true, force: true });

@@ -58,9 +58,12 @@ export interface ServiceOptions {
   readonly maxWorkingEdge?: number;
   /** Folders batch requests may use (browser mode: --allow-dir). */
   readonly batchRoots?: readonly string[];
-  /** A deleted project's blob is removed only if no put touched it for this long (default 10 min; tests use 0). */
+  /** A blob nothing live refers to is removed only if no put touched it for this long (default 10 min; tests use 0). */
   readonly blobSweepIdleMs?: number;
 }
+
+/** A put inserts its row moments after storing the blob; ten minutes leaves a wide margin. */
+const BLOB_IDLE_MS = 10 * 60_000;
 
 function defaultBugReport(err: unknown): void {
   console.error('Inpaint Studio: unexpected error in a background job:', err);
@@ -106,14 +109,22 @@ export class StudioService {
     this.batch = new BatchManager(this.batchRepo, (id) => this.models.load(id));
     this.allowedFolders = new AllowedFolders(options.batchRoots ?? []);
     this.batchEndpoints = new BatchEndpoints({
-      repo: this.batchRepo, manager: this.batch, folders: this.allowedFolders, store: this.store, dataDir: options.dataDir,
+      repo: this.batchRepo, manager: this.batch, folders: this.allowedFolders, dataDir: options.dataDir,
       ...(options.host?.pickFolder ? { pickFolder: options.host.pickFolder } : {}),
       resolveParams: (p) => this.resolveParams(p),
       emit: (payload) => this.emit('batch.progress', payload),
       onBug: this.reportBug,
     });
-    // Blobs of projects deleted earlier that were still in use then, or recently touched.
-    this.sweeping = this.sweepBlobs().catch(this.reportBug);
+    // Blobs no live project refers to (deleted projects, replaced drafts, interrupted writes), when idle.
+    this.sweeping = this.collectBlobs().catch(this.reportBug);
+  }
+
+  /** Start-up: tidies the blob folder, queues every blob nothing live refers to, and sweeps. */
+  private async collectBlobs(): Promise<void> {
+    const stored = await this.store.tidy(this.options.blobSweepIdleMs ?? BLOB_IDLE_MS);
+    if (this.closed) return;
+    this.repo.queueUnreferenced(stored);
+    await this.sweepBlobs();
   }
 
   private sweeping: Promise<unknown> = Promise.resolve();
@@ -122,12 +133,12 @@ export class StudioService {
   private readonly reportBug = (err: unknown): void => (this.options.onBug ?? defaultBugReport)(err);
 
   /**
-   * Removes queued blobs (of deleted projects) that no live project refers to
+   * Removes queued blobs that no live project refers to
    * and that no put touched for blobSweepIdleMs; the rest stay queued for the
    * next sweep (after the next delete, or at the next start).
    */
   private async sweepBlobs(): Promise<void> {
-    const idle = this.options.blobSweepIdleMs ?? 10 * 60_000;
+    const idle = this.options.blobSweepIdleMs ?? BLOB_IDLE_MS;
     if (this.closed) return;
     for (const { hash, live } of this.repo.sweepCandidates()) {
       try {

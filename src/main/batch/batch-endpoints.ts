@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { EventMap, InpaintParams, ParsedRequestOf, ResponseOf } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import type { BatchRepository } from '../history/batch-repository';
-import { writeFileAtomic, type BlobStore } from '../history/store';
+import { sha256, writeFileAtomic } from '../history/store';
 import type { AllowedFolders } from './allowed-folders';
 import { readMaskFile } from './batch-mask';
 import type { BatchManager } from './manager';
@@ -18,7 +18,6 @@ export interface BatchEndpointDeps {
   readonly repo: BatchRepository;
   readonly manager: BatchManager;
   readonly folders: AllowedFolders;
-  readonly store: BlobStore;
   readonly dataDir: string;
   readonly pickFolder?: () => Promise<string | null>;
   readonly resolveParams: (p: InpaintParams) => Promise<InpaintParams>;
@@ -77,7 +76,7 @@ export class BatchEndpoints {
     const inputDir = await this.d.folders.check(r.inputDir, 'the input folder');
     const outputDir = await this.d.folders.check(r.outputDir, 'the output folder', false);
     await readMaskFile(r.mask, 'the batch mask');
-    const maskFile = path.join(this.d.dataDir, 'batch-masks', `${await this.d.store.put(r.mask)}.png`);
+    const maskFile = path.join(this.d.dataDir, 'batch-masks', `${sha256(r.mask)}.png`);
     await writeFileAtomic(maskFile, r.mask);
     const params = await this.d.resolveParams({ ...r.params, samples: 1 });
     const { jobId } = await this.d.manager.create(inputDir, outputDir, {

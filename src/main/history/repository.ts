@@ -170,6 +170,21 @@ export class HistoryRepository {
       .map(({ hash }) => ({ hash, live: (live.get(hash) as { used: number }).used === 1 }));
   }
 
+  /**
+   * Queues for the sweep every given (stored) hash that no live project refers
+   * to: blobs of replaced mask drafts, of a draft or fill stored while its
+   * project was being deleted, of a process killed between its put and its
+   * insert. The sweep's idle time protects a put whose row is not inserted yet.
+   * Returns how many were queued.
+   */
+  queueUnreferenced(stored: readonly string[]): number {
+    const live = new Set((this.db.prepare(`SELECT DISTINCT r.hash FROM (${BLOB_REFS}) r JOIN projects p ON p.id = r.project_id
+      WHERE p.deleted_at IS NULL`).all() as { hash: string }[]).map((r) => r.hash));
+    const queue = this.db.prepare('INSERT OR IGNORE INTO blob_sweep (hash, queued_at) VALUES (?, ?)');
+    const t = now();
+    return this.db.transaction(() => stored.filter((h) => !live.has(h) && queue.run(h, t).changes > 0).length)();
+  }
+
   /** Takes a hash off the sweep queue (its blob was removed, or a live project uses it). */
   unqueueSweep(hash: string): void {
     this.db.prepare('DELETE FROM blob_sweep WHERE hash = ?').run(hash);

@@ -34,8 +34,17 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
   }
 }
 
+/** Suffix of a blob renamed aside for removal. */
+const TRASH = '.trash';
+
+/** Test seams around a removal's rename, where another process's put may land. */
+export interface BlobStoreHooks {
+  beforeRename?: (file: string) => Promise<void>;
+  afterRename?: (file: string) => Promise<void>;
+}
+
 export class BlobStore {
-  constructor(readonly root: string) {}
+  constructor(readonly root: string, private readonly hooks: BlobStoreHooks = {}) {}
 
   pathOf(hash: string): string {
     if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not a sha256 hash: ${hash}`);
@@ -76,20 +85,80 @@ export class BlobStore {
    * Removes a blob unless it was written or put again within `idleMs` (a
    * caller may be about to insert a row that refers to it). 'missing' when
    * there was nothing to remove.
+   *
+   * Another process (the CLI and the app share a data folder) may put the same
+   * content at any moment, and the per-hash queue does not reach it. So the
+   * blob is first renamed aside, atomically, and its time read again: a put
+   * that touched it before the rename shows there (the blob is put back), and
+   * a put after the rename finds no file and writes a new one. A crash between
+   * the rename and the removal leaves the renamed file, which `tidy` restores.
    */
   async removeIfIdle(hash: string, idleMs: number): Promise<'removed' | 'recent' | 'missing'> {
     const file = this.pathOf(hash);
     return this.exclusive(hash, async () => {
+      const recent = (mtimeMs: number): boolean => Date.now() - mtimeMs < idleMs;
       try {
-        const st = await fs.stat(file);
-        if (Date.now() - st.mtimeMs < idleMs) return 'recent';
-        await fs.rm(file);
+        if (recent((await fs.stat(file)).mtimeMs)) return 'recent';
+        await this.hooks.beforeRename?.(file);
+        const aside = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}${TRASH}`);
+        await fs.rename(file, aside);
+        await this.hooks.afterRename?.(file);
+        if (recent((await fs.stat(aside)).mtimeMs)) {
+          await fs.rename(aside, file); // same content if a put wrote the name again meanwhile
+          return 'recent';
+        }
+        await fs.rm(aside);
         return 'removed';
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
         throw err;
       }
     });
+  }
+
+  /**
+   * Start-up housekeeping of the folder: blobs a crash left renamed aside are
+   * put back, temporary files of writes that never finished (older than
+   * `idleMs`) are removed. Returns the hashes of every stored blob. A file
+   * renamed aside may belong to another process's removal in progress: putting
+   * it back only keeps a blob that a later sweep can still remove.
+   */
+  async tidy(idleMs: number): Promise<string[]> {
+    const hashes: string[] = [];
+    let dirs: string[];
+    try {
+      dirs = await fs.readdir(this.root);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return hashes;
+      throw err;
+    }
+    for (const d of dirs) {
+      if (!/^[0-9a-f]{2}$/.test(d)) continue;
+      const dir = path.join(this.root, d);
+      for (const name of await fs.readdir(dir)) {
+        if (/^[0-9a-f]{62}$/.test(name)) {
+          hashes.push(d + name);
+          continue;
+        }
+        const aside = /^\.([0-9a-f]{62})\.[0-9a-f]{12}\.trash$/.exec(name);
+        const full = path.join(dir, name);
+        if (aside) {
+          const hash = d + aside[1]!;
+          await this.exclusive(hash, async () => {
+            try {
+              await fs.rename(full, this.pathOf(hash));
+            } catch (err) {
+              if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+            }
+          });
+          hashes.push(hash);
+        } else if (/^\.[0-9a-f]{62}\.[0-9a-f]{12}\.tmp$/.test(name)) {
+          const st = await fs.stat(full).catch(() => null);
+          if (st && Date.now() - st.mtimeMs >= idleMs) await fs.rm(full, { force: true });
+        }
+      }
+    }
+    return [...new Set(hashes)];
   }
 
   async get(hash: string): Promise<Uint8Array<ArrayBuffer>> {
