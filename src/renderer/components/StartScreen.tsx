@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AppInfo, ProjectSummary } from '../../shared/api';
 import { useApi } from './ApiContext';
+import { Modal } from './Modal';
 import { OpenPhotoButton } from './OpenPhotoButton';
 
 interface Props {
@@ -28,17 +29,14 @@ function DeleteProjectDialog({ project, onConfirm, onClose }: {
   useEffect(() => keep.current?.focus(), []);
   const versions = `${project.versionCount} ${project.versionCount === 1 ? 'version' : 'versions'}`;
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal confirm" role="dialog" aria-modal="true" aria-labelledby="delete-heading" onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}>
-        <h2 id="delete-heading">Delete “{project.name}”?</h2>
-        <p>Its {versions} and every fill leave the studio, and the pixels stored only for it are removed from this computer. The photo file you opened is not touched. This cannot be undone.</p>
-        <div className="actions">
-          <button type="button" className="danger" onClick={onConfirm}>Delete project</button>
-          <button ref={keep} type="button" onClick={onClose}>Keep it</button>
-        </div>
+    <Modal className="confirm" labelledBy="delete-heading" onClose={onClose}>
+      <h2 id="delete-heading">Delete “{project.name}”?</h2>
+      <p>Its {versions} and every fill leave the studio, and the pixels stored only for it are removed from this computer. The photo file you opened is not touched. This cannot be undone.</p>
+      <div className="actions">
+        <button type="button" className="danger" onClick={onConfirm}>Delete project</button>
+        <button ref={keep} type="button" onClick={onClose}>Keep it</button>
       </div>
-    </div>
+    </Modal>
   );
 }
 
@@ -52,18 +50,14 @@ function RenameProjectDialog({ project, onRename, onClose }: {
   const trimmed = name.trim();
   const ok = trimmed.length > 0 && trimmed.length <= 200;
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <form className="modal confirm" role="dialog" aria-modal="true" aria-labelledby="rename-heading" onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}
-        onSubmit={(e) => { e.preventDefault(); if (ok) onRename(trimmed); }}>
-        <h2 id="rename-heading">Rename “{project.name}”</h2>
-        <input ref={input} type="text" aria-label="Project name" value={name} maxLength={200} onChange={(e) => setName(e.currentTarget.value)} />
-        <div className="actions">
-          <button type="submit" className="primary" disabled={!ok}>Rename</button>
-          <button type="button" onClick={onClose}>Cancel</button>
-        </div>
-      </form>
-    </div>
+    <Modal className="confirm" labelledBy="rename-heading" onClose={onClose} onSubmit={() => { if (ok) onRename(trimmed); }}>
+      <h2 id="rename-heading">Rename “{project.name}”</h2>
+      <input ref={input} type="text" aria-label="Project name" value={name} maxLength={200} onChange={(e) => setName(e.currentTarget.value)} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={!ok}>Rename</button>
+        <button type="button" onClick={onClose}>Cancel</button>
+      </div>
+    </Modal>
   );
 }
 
