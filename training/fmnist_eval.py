@@ -35,12 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from task1 import classifier as clf  # noqa: E402
 from task1 import metrics  # noqa: E402
 from task1.export import TASK1, export_run  # noqa: E402
-from task1.shards import load_shards, run_driver, write_task  # noqa: E402
+from task1.shards import best_finished, load_shards, run_driver, write_task  # noqa: E402
 
 RESULTS = TASK1 / "results.json"
 SAMPLE_PLAN = (("ddim", "ddim50", "n_ddim"), ("ddim", "ddim100", "n_ddim100"), ("ddpm", "1000", "n_ddpm"))
 STEP_LABELS = {"ddim50": "DDIM 50", "ddim100": "DDIM 100", "1000": "DDPM 1000"}
 SHARD = 250
+PR_REFERENCES = 5  # reference subsets precision/recall are averaged over
 
 
 def log(msg: str) -> None:
@@ -147,14 +148,22 @@ def _features(images: np.ndarray, model) -> tuple[np.ndarray, np.ndarray]:
     return clf.features_and_probs(model, images)
 
 
-def _score(fake_f, fake_p, real_stats, real_pool_f, rng) -> dict:
+def _score(fake_f, fake_p, real_stats, real_pool_f) -> dict:
     n = len(fake_f)
-    real_f = real_pool_f[rng.choice(len(real_pool_f), min(n, len(real_pool_f)), replace=False)]
-    p, r = metrics.precision_recall(real_f, fake_f, k=3)
+    # Precision/recall compare with as many train images as there are samples. The k-NN radii, and so
+    # precision, change a lot from one random reference subset to another (a few outlying train images with
+    # wide balls cover many odd samples), so both are the mean over PR_REFERENCES subsets, fixed per n so that
+    # rows of equal n share them, with their spread.
+    pr = np.array([metrics.precision_recall(
+        real_pool_f[np.random.default_rng([n, j]).choice(len(real_pool_f), min(n, len(real_pool_f)), replace=False)],
+        fake_f, k=3) for j in range(PR_REFERENCES)])
+    p, r = pr.mean(0)
+    p_std, r_std = pr.std(0)
     is_mean, is_std = metrics.inception_score(fake_p, splits=10 if n >= 100 else 1)
     counts = np.bincount(fake_p.argmax(1), minlength=len(clf.CLASSES))
     return {"n": n, "fid": metrics.frechet_distance(*metrics.gaussian_stats(fake_f), *real_stats),
-            "is": is_mean, "isStd": is_std, "precision": p, "recall": r,
+            "is": is_mean, "isStd": is_std, "precision": float(p), "precisionStd": float(p_std),
+            "recall": float(r), "recallStd": float(r_std), "prReferences": PR_REFERENCES,
             "topClass": clf.CLASSES[int(counts.argmax())], "topClassShare": float(counts.max() / n)}
 
 
@@ -178,38 +187,47 @@ def stage_score(args) -> None:
     model = clf.load_classifier()
     train_f, train_p, test_f, test_p = real_features(model)
     train_stats = metrics.gaussian_stats(train_f)
-    rng = np.random.default_rng(0)
-    rows = []
-    ns = sorted({n for n in (args.n_ddim, args.n_ddim100, args.n_ddpm, *args.compare_n, args.n_rest or 0) if n > 0} | {10000})
-    for n in ns:  # the real-data reference at each sample count used (FID is biased upward at small n)
-        idx = rng.choice(len(test_f), min(n, len(test_f)), replace=False)
-        rows.append({"model": "real test set", "schedule": "—", "steps": "—", "step": None,
-                     **_score(test_f[idx], test_p[idx], train_stats, train_f, rng)})
-        log(f"reference n={n}: {rows[-1]}")
-    skipped = []
+    model_rows, skipped = [], []
     for i, d in enumerate(model_dirs(args)):
         man = manifest_of(d)
         for method, steps, count in SAMPLE_PLAN:
             n = planned_count(args, i, steps, count)
             if n <= 0:
                 continue
-            out = sample_dir(d, steps, n)
-            try:
-                imgs = load_shards(out)
-            except FileNotFoundError as err:
-                log(f"skipped: {err}")
-                skipped.append(f"{man['id']} (step {man['training']['steps']:,}) {STEP_LABELS[steps]}, {n:,} samples")
+            planned = sample_dir(d, steps, n)
+            # The planned run, else the larger or smaller run of the same settings with the most finished samples.
+            found = best_finished([planned] + sorted(planned.parent.glob(f"{steps}-n*")))
+            label = f"{man['id']} (step {man['training']['steps']:,}) {STEP_LABELS[steps]}"
+            if found is None:
+                log(f"skipped: {planned}: no finished shard yet")
+                skipped.append(f"{label}, {n:,} samples")
                 continue
+            out, imgs = found
+            if len(imgs) < n:
+                log(f"{label}: {len(imgs):,} of the planned {n:,} samples finished; scored on those")
+                skipped.append(f"{label}: {len(imgs):,} of {n:,} samples finished, scored on those")
+            else:
+                imgs = imgs[:n]
             f, p = _features(imgs, model)
             base = {"model": man["id"], "schedule": man["schedule"]["type"], "steps": STEP_LABELS[steps],
                     "step": man["training"]["steps"], "dir": str(out.relative_to(TASK1))}
-            rows.append({**base, **_score(f, p, train_stats, train_f, rng)})
-            log(f"{d.name} {steps}: {rows[-1]}")
-            # FID is biased by the sample count: every larger set is also scored on its first
-            # --compare-n samples, so schedules and step counts are compared at equal n.
-            for k in sorted(args.compare_n, reverse=True):
-                if 0 < k < len(f):
-                    rows.append({**base, "subset": k, **_score(f[:k], p[:k], train_stats, train_f, rng)})
+            model_rows.append((base, f, p))
+    # FID is biased by the sample count: every larger set is also scored on its first N samples, for each
+    # --compare-n and each other row's count, so schedules and step counts are compared at equal n.
+    sizes = {len(f) for _, f, _ in model_rows} | {k for k in args.compare_n if k > 0}
+    counts = {len(f) for _, f, _ in model_rows} | {k for _, f, _ in model_rows for k in sizes if k < len(f)}
+    rows = []
+    for n in sorted(counts | {10000}):  # the real-data reference at each sample count used (FID is biased upward at small n)
+        idx = np.random.default_rng(1_000_000 + n).choice(len(test_f), min(n, len(test_f)), replace=False)
+        rows.append({"model": "real test set", "schedule": "—", "steps": "—", "step": None,
+                     **_score(test_f[idx], test_p[idx], train_stats, train_f)})
+        log(f"reference n={n}: {rows[-1]}")
+    for base, f, p in model_rows:
+        rows.append({**base, **_score(f, p, train_stats, train_f)})
+        log(f"{base['dir']}: {rows[-1]}")
+        for k in sorted(sizes, reverse=True):
+            if k < len(f):
+                rows.append({**base, "subset": k, **_score(f[:k], p[:k], train_stats, train_f)})
     info = torch_load_info()
     update_results("fid", {"rows": rows, "classifier": info, "realReference": "Fashion-MNIST train set (60,000)",
                            "notSampledYet": skipped})

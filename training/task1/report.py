@@ -12,7 +12,7 @@ from PIL import Image
 
 from .classifier import FEATURE_DIM, WEIGHTS
 from .export import TASK1
-from .shards import REPO, load_shards
+from .shards import REPO, finished_prefix
 
 DOC = REPO / "docs" / "task1-eval.md"
 IMG_DIR = REPO / "docs" / "task1"
@@ -45,6 +45,12 @@ def fmt(v, digits: int = 2) -> str:
     return f"{v:,.{digits}f}"
 
 
+def _spread(r: dict, key: str) -> str:
+    """A precision or recall value, with its spread over reference subsets where measured."""
+    std = r.get(f"{key}Std")
+    return fmt(r[key], 3) if std is None else f"{fmt(r[key], 3)} ± {fmt(std, 3)}"
+
+
 def _fid_table(res: dict) -> list[str]:
     out = ["| model | schedule | training step | sampler | samples | FID ↓ | IS ↑ | precision ↑ | recall ↑ | most frequent class |",
            "|---|---|---:|---|---:|---:|---:|---:|---:|---|"]
@@ -53,7 +59,7 @@ def _fid_table(res: dict) -> list[str]:
         n = f"first {r['n']:,}" if r.get("subset") else f"{r['n']:,}"
         out.append(f"| {r['model']} | {r['schedule']} | {fmt(r['step'], 0) if r['step'] is not None else '—'} | "
                    f"{r['steps']} | {n} | {fid} | {fmt(r['is'])} ± {fmt(r['isStd'])} | "
-                   f"{fmt(r['precision'], 3)} | {fmt(r['recall'], 3)} | "
+                   f"{_spread(r, 'precision')} | {_spread(r, 'recall')} | "
                    f"{r.get('topClass', '—')} ({100 * r.get('topClassShare', 0):.0f} %) |")
     return out
 
@@ -64,7 +70,7 @@ def _sample_grids(res: dict) -> list[str]:
     for r in res["rows"]:
         if "dir" not in r or r.get("subset"):
             continue
-        imgs = load_shards(TASK1 / r["dir"])[:64]
+        imgs = finished_prefix(TASK1 / r["dir"])[:64]
         name = f"samples-{r['model']}-{r['steps'].lower().replace(' ', '')}.png"
         grid(imgs, 8).save(IMG_DIR / name, optimize=True)
         lines.append(f"![{r['model']} {r['steps']}, first {len(imgs)} samples](task1/{name})")
@@ -198,12 +204,15 @@ def write_report(res: dict, args) -> Path:
               "`training/tests/test_task1_metrics.py`): FID = Fréchet distance between Gaussians fitted to the "
               f"samples' features and to the {fid['realReference']}'s (scipy `sqrtm`); IS = exp E KL(p(y|x) ‖ p(y)) "
               "over 10 splits (1 split below 100 samples; mean ± std; 10 classes make 10 the maximum); precision/recall after Kynkäänniemi et al. (2019), "
-              "k = 3, against as many random train images as there are samples. The DDPMs are trained on grey "
+              "k = 3, against as many random train images as there are samples: the k-NN radii, and so precision, "
+              "change a lot from one random reference subset to another (a few outlying train images with wide "
+              "balls cover many odd samples), so both are the mean ± standard deviation over 5 reference subsets, "
+              "the same 5 for every row of one sample count. The DDPMs are trained on grey "
               "images replicated to 3 channels; a sample's channel mean is the grey image scored (early checkpoints "
               "still put different values in the 3 channels, seen as colour in the grids, which the grey "
               "conversion hides). The DDPMs were trained with random horizontal flips; the reference statistics "
-              "use the unflipped train set. Each real-data row uses a fresh random subset of the test set of its "
-              "size.", "",
+              "use the unflipped train set. Each real-data row uses a random subset of the test set of its size "
+              "(fixed per size).", "",
               "## Sample quality", ""]
     lines += _fid_table(fid)
     lines += ["", "The real test set scored against the train set is the reference: a perfect model would match "
@@ -212,8 +221,9 @@ def write_report(res: dict, args) -> Path:
               "they all land in one small region that a few real points' k-NN balls cover, nearly all count as "
               "realistic; read it together with recall, IS and that column.", ""]
     if fid.get("notSampledYet"):
-        lines += ["Rows of the plan whose samples were not finished when this page was written (resume the "
-                  "`sample` stage, then `score` and `report`): " + "; ".join(fid["notSampledYet"]) + ".", ""]
+        lines += ["Rows of the plan whose samples were not all finished when this page was written (a row is "
+                  "scored on the samples finished from the first on, which are the same as a smaller run's; resume "
+                  "the `sample` stage, then `score` and `report`): " + "; ".join(fid["notSampledYet"]) + ".", ""]
     lines += ["## Sample grids", ""] + _sample_grids(fid)
     if "repaint" in res:
         lines += ["## RePaint vs plain known-region replacement", ""] + _repaint_section(res["repaint"])

@@ -48,6 +48,34 @@ def load_shards(out: Path) -> np.ndarray:
     return np.concatenate([np.load(out / f"shard-{k:05d}.npy") for k in range(shards)])
 
 
+def finished_prefix(out: Path) -> np.ndarray:
+    """The samples of the shards finished from the first one on, uint8 [N, C, H, W] (N may be 0): a run
+    that is still going, or was stopped, is scored on what it has. Samples use seed = index, so a prefix
+    of a larger run is the same as a smaller run."""
+    meta = json.loads((out / "meta.json").read_text())
+    shards = -(-meta["n"] // meta["shardSize"])
+    parts = []
+    for k in range(shards):
+        f = out / f"shard-{k:05d}.npy"
+        if not f.exists():
+            break
+        parts.append(np.load(f))
+    return np.concatenate(parts) if parts else np.zeros((0, 0, 0, 0), np.uint8)
+
+
+def best_finished(candidates: list[Path]) -> tuple[Path, np.ndarray] | None:
+    """Of sample folders made with the same settings but different counts, the one with the most finished
+    samples (from the first on), and those samples."""
+    best = None
+    for out in candidates:
+        if not (out / "meta.json").exists():
+            continue
+        imgs = finished_prefix(out)
+        if len(imgs) and (best is None or len(imgs) > len(best[1])):
+            best = (out, imgs)
+    return best
+
+
 def write_task(source: np.ndarray, mask: np.ndarray, folder: Path) -> tuple[Path, Path]:
     """float32 .npy task files for the driver: source [M, C, H, W] in [-1, 1], mask [M, 1, H, W]."""
     folder.mkdir(parents=True, exist_ok=True)
