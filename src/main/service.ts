@@ -344,8 +344,9 @@ export class StudioService {
     return this.pixels.load(versionId);
   }
 
-  renderSample(runId: number, index: number, format?: EncodedOutput['format']): Promise<EncodedOutput> {
-    return this.pixels.renderSample(runId, index, format);
+  /** The full photo with a sample applied; `quality` (JPEG/WebP, 1..100) defaults to 95. */
+  renderSample(runId: number, index: number, format?: EncodedOutput['format'], quality?: number): Promise<EncodedOutput> {
+    return this.pixels.renderSample(runId, index, format, quality);
   }
 
   renderVersion(versionId: number): Promise<EncodedOutput> {

@@ -37,7 +37,7 @@ describe('projects on the start screen', () => {
     const dialog = page.getByRole('dialog', { name: 'Delete “lake”?' });
     await expect.poll(() => dialog.textContent()).toContain('The photo file you opened is not touched');
     // The safe choice has the focus, Tab stays inside the dialog, Escape closes it and the focus goes back to the opener.
-    const focused = (): Promise<string> => page.evaluate(() => document.activeElement?.textContent ?? '');
+    const focused = (): Promise<string> => page.evaluate<string>("document.activeElement?.textContent ?? ''");
     expect(await focused()).toBe('Keep it');
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('Delete project');
@@ -45,7 +45,7 @@ describe('projects on the start screen', () => {
     expect(await focused()).toBe('Keep it');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete project lake');
+    expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? null")).toBe('Delete project lake');
     await page.getByRole('button', { name: 'Delete project lake' }).click();
     await dialog.getByRole('button', { name: 'Keep it' }).click();
     await expect.poll(() => dialog.count()).toBe(0);

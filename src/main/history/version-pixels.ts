@@ -82,9 +82,9 @@ export class VersionPixels {
   }
 
   /** The full photo as it looks with sample `index` of `runId` applied. */
-  async renderSample(runId: number, index: number, format?: EncodedOutput['format']): Promise<EncodedOutput> {
+  async renderSample(runId: number, index: number, format?: EncodedOutput['format'], quality?: number): Promise<EncodedOutput> {
     const { base, image } = await this.withSample(this.repo.sampleOfRun(runId, index).id);
-    return encodeLikeSource(base.source, base.probe, image, format ? { format } : {});
+    return encodeLikeSource(base.source, base.probe, image, { ...(format ? { format } : {}), ...(quality !== undefined ? { quality } : {}) });
   }
 
   async renderVersion(versionId: number): Promise<EncodedOutput> {

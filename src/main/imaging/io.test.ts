@@ -154,4 +154,80 @@ describe('bad files', () => {
     const jpeg = await sharp(Buffer.from(noise(64 * 64 * 3, 3)), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer();
     await expect(decodeImage(u8(jpeg.subarray(0, Math.floor(jpeg.length * 0.6))))).rejects.toMatchObject({ code: 'CORRUPT_IMAGE' });
   });
+
+  it('refuses floating-point images with a clear reason instead of writing them as 8-bit', async () => {
+    // 2x2 grey, 32-bit IEEE float samples (SampleFormat 3), one uncompressed strip
+    const w = 2, h = 2;
+    const data = Buffer.alloc(w * h * 4);
+    [0.25, 0.5, 1.5, 0.75].forEach((v, i) => data.writeFloatLE(v, i * 4));
+    const entries: [number, number, number][] = [[256, 4, w], [257, 4, h], [258, 3, 32], [259, 3, 1], [262, 3, 1], [273, 4, 8],
+      [277, 3, 1], [278, 4, h], [279, 4, data.length], [339, 3, 3]];
+    const ifd = Buffer.alloc(2 + entries.length * 12 + 4);
+    ifd.writeUInt16LE(entries.length, 0);
+    entries.forEach(([tag, type, value], k) => {
+      ifd.writeUInt16LE(tag, 2 + k * 12);
+      ifd.writeUInt16LE(type, 4 + k * 12);
+      ifd.writeUInt32LE(1, 6 + k * 12);
+      if (type === 3) ifd.writeUInt16LE(value, 10 + k * 12);
+      else ifd.writeUInt32LE(value, 10 + k * 12);
+    });
+    const head = Buffer.from([0x49, 0x49, 42, 0, 0, 0, 0, 0]);
+    head.writeUInt32LE(8 + data.length, 4);
+    const tiff = u8(Buffer.concat([head, data, ifd]));
+    expect((await sharp(tiff).metadata()).depth).toBe('float');
+    await expect(probeImage(tiff, 'hdr.tif')).rejects.toMatchObject({ code: 'UNSUPPORTED_FORMAT', message: expect.stringMatching(/hdr\.tif holds floating-point samples.*16-bit/) });
+  });
 });
+
+describe('grey photos', () => {
+  /** A grey source, decoded (to RGB), a coloured block painted in as a fill would, saved again. */
+  async function refill(source: Uint8Array, format?: 'png' | 'tiff' | 'jpeg') {
+    const { probe, image } = await decodeImage(source);
+    expect(probe.grey).toBe(true);
+    const data = image.data.slice();
+    const full = image.depth === 16 ? 65535 : 255;
+    for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) {
+      const p = (y * image.width + x) * image.channels;
+      data[p] = full; data[p + 1] = 0; data[p + 2] = 0; // pure red
+    }
+    const out = await encodeLikeSource(source, probe, { ...image, data }, format ? { format } : {});
+    return { out, before: image };
+  }
+
+  for (const [name, depth, alpha] of [['8-bit', 8, false], ['16-bit', 16, false], ['8-bit with alpha', 8, true], ['16-bit with alpha', 16, true]] as const) {
+    it(`${name} grey PNG is written as grey at its depth: unchanged outside the fill, the fill as its luma`, async () => {
+      const w = 10, h = 8, ch = alpha ? 2 : 1;
+      const samples = noise(w * h * ch, 5, depth === 16 ? 65535 : 255);
+      const raw = depth === 16 ? new Uint16Array(samples) : new Uint8Array(samples);
+      const source = u8(await sharp(raw, { raw: { width: w, height: h, channels: ch } }).toColourspace(depth === 16 ? 'grey16' : 'b-w').png().toBuffer());
+      const { out } = await refill(source);
+      const meta = await sharp(out.bytes).metadata();
+      expect([meta.channels, meta.depth]).toEqual([ch, depth === 16 ? 'ushort' : 'uchar']);
+      // Read back with the decoder tested against hand-made files above (grey comes back as R = G = B).
+      const back = (await decodeImage(out.bytes)).image;
+      const got = Array.from({ length: w * h * ch }, (_, k) => back.data[Math.floor(k / ch) * back.channels + (k % ch === 0 ? 0 : 3)]!);
+      const red = Math.floor((2126 * (depth === 16 ? 65535 : 255) + 5000) / 10000);
+      for (let i = 0; i < w * h; i++) {
+        const x = i % w, y = Math.floor(i / w);
+        const filled = x >= 2 && x < 6 && y >= 2 && y < 6;
+        expect(got[i * ch]).toBe(filled ? red : samples[i * ch]);
+        if (alpha) expect(got[i * ch + 1]).toBe(samples[i * ch + 1]);
+      }
+    });
+  }
+
+  it('16-bit grey TIFF stays one 16-bit channel; a grey JPEG stays grey', async () => {
+    const w = 10, h = 8;
+    const samples = noise(w * h, 9, 65535);
+    const tiff = u8(await sharp(new Uint16Array(samples), { raw: { width: w, height: h, channels: 1 } }).toColourspace('grey16')
+      .tiff({ compression: 'lzw', predictor: 'horizontal' }).toBuffer());
+    const t = await sharp((await refill(tiff)).out.bytes).metadata();
+    expect([t.format, t.channels, t.depth]).toEqual(['tiff', 1, 'ushort']);
+    const jpeg = u8(await sharp(new Uint8Array(noise(w * h, 9)), { raw: { width: w, height: h, channels: 1 } }).toColourspace('b-w').jpeg().toBuffer());
+    const j = await sharp((await refill(jpeg)).out.bytes).metadata();
+    expect([j.format, j.channels]).toEqual(['jpeg', 1]);
+    const rgb = u8(await sharp(new Uint8Array(noise(w * h * 3, 9)), { raw: { width: w, height: h, channels: 3 } }).png().toBuffer());
+    expect((await probeImage(rgb)).grey).toBe(false);
+  });
+});
+

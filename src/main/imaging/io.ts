@@ -31,6 +31,8 @@ export interface ImageProbe {
   readonly hasIcc: boolean;
   readonly hasExif: boolean;
   readonly lossless: boolean;
+  /** One colour channel (grey, or grey and alpha): decoded to RGB for the fill, written back as grey. */
+  readonly grey: boolean;
 }
 
 /** 200 MP: beyond any current camera, small enough to fail cleanly before memory does. */
@@ -83,6 +85,10 @@ export async function probeImage(bytes: Uint8Array, what = 'the image'): Promise
   }
   const orientation = meta.orientation ?? 1;
   const swap = orientation >= 5 && orientation <= 8;
+  if (meta.depth !== undefined && !['uchar', 'char', 'ushort', 'short'].includes(meta.depth)) {
+    throw new StudioError('UNSUPPORTED_FORMAT', `${what} holds ${meta.depth === 'float' || meta.depth === 'double' ? 'floating-point' : '32-bit'} samples; `
+      + 'Inpaint Studio edits 8- and 16-bit images: export a 16-bit TIFF or PNG');
+  }
   const depth: 8 | 16 = meta.depth === 'ushort' || meta.depth === 'short' ? 16 : 8;
   const lossless = container === 'png' || container === 'tiff' || (container === 'webp' && webpIsLossless(bytes));
   return {
@@ -95,6 +101,7 @@ export async function probeImage(bytes: Uint8Array, what = 'the image'): Promise
     hasIcc: meta.icc !== undefined,
     hasExif: meta.exif !== undefined,
     lossless,
+    grey: (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1,
   };
 }
 
@@ -141,14 +148,42 @@ export interface EncodeOptions {
   readonly quality?: number;
   /** WebP: lossless (default: like the source). */
   readonly lossless?: boolean;
+  /** Write one colour channel (the source was grey); ignored for WebP. */
+  readonly grey?: boolean;
+}
+
+/**
+ * Grey (and alpha) samples of an RGB(A) image: Rec. 709 luma in integers whose
+ * weights sum to exactly 1, so a pixel with R = G = B (every pixel a grey photo
+ * decoded to) keeps its value exactly; only filled pixels are converted.
+ */
+export function toGrey(image: RawImage): { channels: 1 | 2; data: Uint8Array | Uint16Array } {
+  const alpha = image.channels === 4;
+  const n = image.width * image.height;
+  const src = image.data;
+  const out = image.depth === 16 ? new Uint16Array(n * (alpha ? 2 : 1)) : new Uint8Array(n * (alpha ? 2 : 1));
+  for (let i = 0, o = 0; i < n; i++) {
+    const p = i * image.channels;
+    out[o++] = Math.floor((2126 * src[p]! + 7152 * src[p + 1]! + 722 * src[p + 2]! + 5000) / 10000);
+    if (alpha) out[o++] = src[p + 3]!;
+  }
+  return { channels: alpha ? 2 : 1, data: out };
 }
 
 /** Encodes raw pixels without metadata. 16-bit data stays 16-bit for PNG and TIFF. */
 export async function encodeRaw(image: RawImage, options: EncodeOptions): Promise<Uint8Array> {
-  let p = rawInput(image);
   const sixteen = image.depth === 16 && (options.format === 'png' || options.format === 'tiff');
-  if (sixteen) p = p.toColourspace('rgb16');
-  else if (image.depth === 16) p = p.toColourspace('srgb');
+  // WebP has no grey form: a grey photo written as WebP stays RGB (with equal channels outside the mask).
+  const grey = options.grey === true && options.format !== 'webp';
+  let p: sharp.Sharp;
+  if (grey) {
+    const g = toGrey(image);
+    p = sharp(g.data, { raw: { width: image.width, height: image.height, channels: g.channels } }).toColourspace(sixteen ? 'grey16' : 'b-w');
+  } else {
+    p = rawInput(image);
+    if (sixteen) p = p.toColourspace('rgb16');
+    else if (image.depth === 16) p = p.toColourspace('srgb');
+  }
   const quality = options.quality ?? 95;
   switch (options.format) {
     case 'jpeg': p = p.jpeg({ quality, chromaSubsampling: '4:4:4' }); break;
@@ -179,7 +214,7 @@ export async function encodeLikeSource(
 ): Promise<EncodedOutput> {
   const format = options.format ?? probe.format;
   const lossless = options.lossless ?? (format === 'webp' ? probe.lossless : undefined);
-  const encoded = await encodeRaw(image, { format, quality: options.quality ?? 95, ...(lossless === undefined ? {} : { lossless }) });
+  const encoded = await encodeRaw(image, { format, quality: options.quality ?? 95, grey: probe.grey, ...(lossless === undefined ? {} : { lossless }) });
   const bytes = transplantMetadata(source, encoded, image, await readMetadata(source));
   const meta = await sharp(bytes).metadata();
   const kept = [meta.exif ? 'exif' : null, meta.icc ? 'icc' : null, meta.xmp ? 'xmp' : null, meta.iptc ? 'iptc' : null]

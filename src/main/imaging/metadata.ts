@@ -3,10 +3,11 @@
  * file at the container level, byte for byte. sharp can keep metadata only
  * from its own input, and attaching an ICC profile to raw pixels makes it
  * convert them, so outputs encoded from our raw buffers get the original
- * segments/chunks copied in here. The EXIF Orientation tag is reset to 1
- * because the pixels were already rotated on load.
+ * segments/chunks copied in here. Orientation (EXIF and XMP) is reset to 1
+ * because the pixels were already rotated on load, and the EXIF thumbnail,
+ * which shows the photo before the edit, is removed.
  */
-import { deflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { StudioError } from '../../shared/errors';
 import { crc32 } from '../../shared/crc32';
 
@@ -40,26 +41,97 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 // ------------------------------------------------------------------ EXIF
 
+const ORIENTATION = 0x0112;
+const EXIF_IFD = 0x8769;
+const THUMB_OFFSET = 0x0201; // JPEGInterchangeFormat
+const THUMB_LENGTH = 0x0202; // JPEGInterchangeFormatLength
+const STRIP_OFFSETS = 0x0111;
+const STRIP_COUNTS = 0x0117;
+const PIXEL_X = 0xa002;
+const PIXEL_Y = 0xa003;
+
 /**
- * Sets the Orientation tag (0x0112) in a TIFF-structured EXIF block to 1, in a
- * copy. `tiffStart` is where the "II*\0"/"MM\0*" header begins.
+ * A copy of a TIFF-structured EXIF block fit for the edited photo, with every
+ * offset unchanged: Orientation is 1 (the pixels were rotated on load); the
+ * thumbnail (IFD1) is unlinked and its bytes zeroed, because it still shows
+ * the photo as it was before the edit, including what was removed; and with
+ * `size`, PixelXDimension/PixelYDimension give the output's size (they are
+ * stale after a rotation). `tiffStart` is where the "II*\0"/"MM\0*" header begins.
  */
-export function resetExifOrientation(exif: Uint8Array, tiffStart = 0): Uint8Array {
+export function cleanExif(exif: Uint8Array, tiffStart = 0, size?: { width: number; height: number }): Uint8Array {
   const out = exif.slice();
   if (out.length < tiffStart + 8) return out;
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const little = out[tiffStart] === 0x49;
-  const ifd = tiffStart + view.getUint32(tiffStart + 4, little);
-  if (ifd + 2 > out.length) return out;
-  const count = view.getUint16(ifd, little);
-  for (let i = 0; i < count; i++) {
-    const entry = ifd + 2 + i * 12;
-    if (entry + 12 > out.length) break;
-    if (view.getUint16(entry, little) === 0x0112) {
-      view.setUint16(entry + 8, 1, little); // SHORT value stored left-justified in the value field
+  const at = (offset: number) => tiffStart + offset;
+  const inside = (pos: number, n: number) => pos >= 0 && pos + n <= out.length;
+  /** Entries of the IFD at file position `ifd`: tag, type, count and the position of the value field. */
+  const entries = (ifd: number): { tag: number; type: number; count: number; field: number }[] => {
+    if (!inside(ifd, 2)) return [];
+    const n = view.getUint16(ifd, little);
+    const list = [];
+    for (let i = 0; i < n && inside(ifd + 2 + i * 12, 12); i++) {
+      const e = ifd + 2 + i * 12;
+      list.push({ tag: view.getUint16(e, little), type: view.getUint16(e + 2, little), count: view.getUint32(e + 4, little), field: e + 8 });
+    }
+    return list;
+  };
+  const setNumber = (e: { type: number; field: number }, v: number) => {
+    if (e.type === 3) view.setUint16(e.field, v, little); // SHORT, left-justified in the value field
+    else if (e.type === 4) view.setUint32(e.field, v, little); // LONG
+  };
+  /** The values of a SHORT/LONG entry (in the field when they fit, else at the offset it holds). */
+  const numbers = (e: { type: number; count: number; field: number }): number[] => {
+    const width = e.type === 3 ? 2 : e.type === 4 ? 4 : 0;
+    if (width === 0 || e.count > 4096) return [];
+    const base = e.count * width <= 4 ? e.field : at(view.getUint32(e.field, little));
+    if (!inside(base, e.count * width)) return [];
+    return Array.from({ length: e.count }, (_, k) => (width === 2 ? view.getUint16(base + 2 * k, little) : view.getUint32(base + 4 * k, little)));
+  };
+
+  const ifd0 = at(view.getUint32(tiffStart + 4, little));
+  const ifd0Entries = entries(ifd0);
+  for (const e of ifd0Entries) {
+    if (e.tag === ORIENTATION) setNumber(e, 1);
+    if (e.tag === EXIF_IFD && size) {
+      for (const x of entries(at(view.getUint32(e.field, little)))) {
+        if (x.tag === PIXEL_X) setNumber(x, size.width);
+        if (x.tag === PIXEL_Y) setNumber(x, size.height);
+      }
     }
   }
+  const next = ifd0 + 2 + ifd0Entries.length * 12;
+  if (!inside(next, 4)) return out;
+  const ifd1 = view.getUint32(next, little);
+  if (ifd1 !== 0) {
+    const list = entries(at(ifd1));
+    const find = (tag: number) => list.find((e) => e.tag === tag);
+    const zero = (offsets: number[], lengths: number[]) => offsets.forEach((o, k) => {
+      const from = at(o), len = lengths[k] ?? 0;
+      if (inside(from, 0)) out.fill(0, from, Math.min(out.length, from + len));
+    });
+    const jpegAt = find(THUMB_OFFSET), jpegLen = find(THUMB_LENGTH);
+    if (jpegAt && jpegLen) zero(numbers(jpegAt), numbers(jpegLen));
+    const strips = find(STRIP_OFFSETS), counts = find(STRIP_COUNTS);
+    if (strips && counts) zero(numbers(strips), numbers(counts));
+    if (inside(at(ifd1), 2)) out.fill(0, at(ifd1), Math.min(out.length, at(ifd1) + 2 + list.length * 12 + 4));
+    view.setUint32(next, 0, little);
+  }
   return out;
+}
+
+/**
+ * An XMP packet with tiff:Orientation set to 1 (attribute or element form),
+ * byte for byte otherwise: editors that read XMP would rotate the already
+ * upright pixels again.
+ */
+export function cleanXmp(xmp: Uint8Array): Uint8Array {
+  const text = Buffer.from(xmp).toString('latin1'); // the patterns are ASCII; the length stays the same
+  const upright = (_: string, before: string, after: string) => `${before}1${after}`;
+  const fixed = text
+    .replace(/(tiff:Orientation\s*=\s*["'])[2-8](["'])/g, upright)
+    .replace(/(<tiff:Orientation>\s*)[2-8](\s*<\/tiff:Orientation>)/g, upright);
+  return fixed === text ? xmp : new Uint8Array(Buffer.from(fixed, 'latin1'));
 }
 
 // ------------------------------------------------------------------ JPEG
@@ -91,13 +163,30 @@ const isIptcApp13 = (s: JpegSegment) => s.marker === 0xed;
 const isMetadataSegment = (s: JpegSegment) => isExifApp1(s) || isXmpApp1(s) || isIccApp2(s) || isIptcApp13(s) ||
   (s.marker === 0xe1); // any other APP1 (extended XMP)
 
-function transplantJpeg(source: Uint8Array, target: Uint8Array): Uint8Array {
+/**
+ * The source's JFIF header (APP0) rebuilt without its thumbnail: it carries
+ * the photo's resolution (DPI) when there is no EXIF to say it.
+ */
+function jfifOf(segments: readonly JpegSegment[]): Uint8Array | null {
+  const s = segments.find((x) => x.marker === 0xe0 && ascii(x.bytes, 4, 5) === 'JFIF\0' && x.bytes.length >= 18);
+  if (!s) return null;
+  const out = s.bytes.slice(0, 20);
+  out[2] = 0;
+  out[3] = 16; // length without the thumbnail
+  out[18] = 0;
+  out[19] = 0; // thumbnail width and height
+  return out;
+}
+
+function transplantJpeg(source: Uint8Array, target: Uint8Array, size: { width: number; height: number }): Uint8Array {
   const src = jpegSegments(source);
   const dst = jpegSegments(target);
-  const carried = src.segments.filter(isMetadataSegment).map((s) => (isExifApp1(s) ? resetExifOrientation(s.bytes, 10) : s.bytes));
+  const carried = src.segments.filter(isMetadataSegment)
+    .map((s) => (isExifApp1(s) ? cleanExif(s.bytes, 10, size) : isXmpApp1(s) ? cleanXmp(s.bytes) : s.bytes));
   const kept = dst.segments.filter((s) => !isMetadataSegment(s));
   // JFIF APP0 (if any) must stay first; metadata follows it.
-  const app0 = kept.filter((s) => s.marker === 0xe0).map((s) => s.bytes);
+  const jfif = jfifOf(src.segments);
+  const app0 = jfif ? [jfif] : kept.filter((s) => s.marker === 0xe0).map((s) => s.bytes);
   const others = kept.filter((s) => s.marker !== 0xe0).map((s) => s.bytes);
   return concat([target.subarray(0, 2), ...app0, ...carried, ...others, target.subarray(dst.rest)]);
 }
@@ -125,22 +214,34 @@ function pngChunks(b: Uint8Array): PngChunk[] {
 
 const PNG_METADATA = new Set(['iCCP', 'sRGB', 'gAMA', 'cHRM', 'eXIf', 'iTXt', 'tEXt', 'zTXt', 'pHYs', 'tIME']);
 
-function pngChunkWithOrientationReset(chunk: PngChunk): Uint8Array {
-  if (chunk.type !== 'eXIf') return chunk.bytes;
-  const out = chunk.bytes.slice();
-  const data = resetExifOrientation(out.subarray(8, out.length - 4));
-  out.set(data, 8);
-  new DataView(out.buffer).setUint32(out.length - 4, crc32(out.subarray(4, out.length - 4)));
-  return out;
+/** A metadata chunk fit for the edited photo: EXIF and XMP cleaned (cleanExif, cleanXmp). */
+function cleanPngChunk(chunk: PngChunk, size: { width: number; height: number }): Uint8Array {
+  const data = chunk.bytes.subarray(8, chunk.bytes.length - 4);
+  if (chunk.type === 'eXIf') return pngChunk('eXIf', cleanExif(data, 0, size));
+  if (chunk.type === 'iTXt' && ascii(data, 0, 18) === 'XML:com.adobe.xmp\0') {
+    // keyword\0, compression flag and method, language\0, translated keyword\0, text
+    let p = 18 + 2;
+    for (let nul = 0; nul < 2 && p < data.length; p++) if (data[p] === 0) nul++;
+    const compressed = data[18] === 1;
+    try {
+      const text = compressed ? new Uint8Array(inflateSync(data.subarray(p))) : data.subarray(p);
+      const clean = cleanXmp(text);
+      if (clean === text) return chunk.bytes;
+      return pngChunk('iTXt', concat([data.subarray(0, p), compressed ? new Uint8Array(deflateSync(clean)) : clean]));
+    } catch {
+      return chunk.bytes; // an unreadable compressed packet is carried as it was
+    }
+  }
+  return chunk.bytes;
 }
 
-function transplantPng(source: Uint8Array, target: Uint8Array): Uint8Array {
+function transplantPng(source: Uint8Array, target: Uint8Array, size: { width: number; height: number }): Uint8Array {
   const carried = pngChunks(source).filter((c) => PNG_METADATA.has(c.type));
   const dst = pngChunks(target);
   const ihdr = dst.filter((c) => c.type === 'IHDR');
   const body = dst.filter((c) => c.type !== 'IHDR' && !PNG_METADATA.has(c.type));
   // iCCP and sRGB are mutually exclusive; prefer the source's colour chunks.
-  return concat([target.subarray(0, 8), ...ihdr.map((c) => c.bytes), ...carried.map(pngChunkWithOrientationReset), ...body.map((c) => c.bytes)]);
+  return concat([target.subarray(0, 8), ...ihdr.map((c) => c.bytes), ...carried.map((c) => cleanPngChunk(c, size)), ...body.map((c) => c.bytes)]);
 }
 
 // ------------------------------------------------------------------ WebP
@@ -186,13 +287,13 @@ function transplantWebp(source: Uint8Array, target: Uint8Array, width: number, h
   const w = width - 1;
   const h = height - 1;
   vp8x.set([w & 255, (w >> 8) & 255, (w >> 16) & 255, h & 255, (h >> 8) & 255, (h >> 16) & 255], 4);
-  const exifData = exif ? resetExifOrientation(exif.data, ascii(exif.data, 0, 6) === 'Exif\0\0' ? 6 : 0) : null;
+  const exifData = exif ? cleanExif(exif.data, ascii(exif.data, 0, 6) === 'Exif\0\0' ? 6 : 0, { width, height }) : null;
   const parts = [
     riffChunk('VP8X', vp8x),
     ...(icc ? [riffChunk('ICCP', icc.data)] : []),
     ...image.map((c) => riffChunk(c.fourcc, c.data)),
     ...(exifData ? [riffChunk('EXIF', exifData)] : []),
-    ...(xmp ? [riffChunk('XMP ', xmp.data)] : []),
+    ...(xmp ? [riffChunk('XMP ', cleanXmp(xmp.data))] : []),
   ];
   const body = concat(parts);
   const header = new Uint8Array(12);
@@ -231,7 +332,7 @@ export function normaliseExif(exif: Uint8Array | null | undefined): Uint8Array |
   if (!exif || exif.length < 8) return null;
   const body = ascii(exif, 0, 6) === EXIF_PREFIX ? exif.subarray(6) : exif;
   const order = ascii(body, 0, 2);
-  return order === 'II' || order === 'MM' ? resetExifOrientation(body) : null;
+  return order === 'II' || order === 'MM' ? cleanExif(body) : null;
 }
 
 function u16(v: number, little: boolean): Uint8Array {
@@ -366,14 +467,17 @@ export function transplantMetadata(
   const tf = sniffFormat(target);
   if (tf === null) throw new Error('encoder produced an unknown container');
   if (sf === tf) {
-    if (tf === 'jpeg') return transplantJpeg(source, target);
-    if (tf === 'png') return transplantPng(source, target);
+    if (tf === 'jpeg') return transplantJpeg(source, target, size);
+    if (tf === 'png') return transplantPng(source, target, size);
     if (tf === 'webp') return transplantWebp(source, target, size.width, size.height);
   }
+  const m: PhotoMetadata = {
+    ...extracted, exif: extracted.exif ? cleanExif(extracted.exif, 0, size) : null, xmp: extracted.xmp ? cleanXmp(extracted.xmp) : null,
+  };
   switch (tf) {
-    case 'jpeg': return injectJpeg(target, extracted);
-    case 'png': return injectPng(target, extracted);
-    case 'webp': return injectWebp(target, extracted, size.width, size.height);
-    case 'tiff': return injectTiff(target, extracted);
+    case 'jpeg': return injectJpeg(target, m);
+    case 'png': return injectPng(target, m);
+    case 'webp': return injectWebp(target, m, size.width, size.height);
+    case 'tiff': return injectTiff(target, m);
   }
 }

@@ -51,6 +51,19 @@ describe('inpaint-studio CLI', () => {
     expect(readFileSync(path.join(dir, 'photo.png')).equals(before)).toBe(true);
   });
 
+  it('writes JPEG at the --quality asked for (95 by default) and says so', () => {
+    const out = (name: string, ...extra: string[]) => {
+      const r = cli('inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, name), ...extra);
+      expect(r.code).toBe(0);
+      return { size: readFileSync(path.join(dir, name)).length, note: r.stderr };
+    };
+    const standard = out('q-default.jpg');
+    const low = out('q-30.jpg', '--quality', '30');
+    expect(standard.note).toMatch(/re-encoded at quality 95/);
+    expect(low.note).toMatch(/re-encoded at quality 30/);
+    expect(low.size).toBeLessThan(0.6 * standard.size);
+  });
+
   it('refuses to overwrite an existing output unless asked', () => {
     const args = ['inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'once.png')];
     expect(cli(...args).code).toBe(0);

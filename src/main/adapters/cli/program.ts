@@ -98,7 +98,7 @@ async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
       throw new StudioError((f?.code as StudioError['code']) ?? 'INTERNAL', f?.message ?? run.error ?? `the fill ${run.status}`);
     }
     for (let i = 0; i < outputs.length; i++) {
-      const encoded = await service.renderSample(started.runId, i, format);
+      const encoded = await service.renderSample(started.runId, i, format, o.quality);
       await writeFileAtomic(outputs[i]!, encoded.bytes);
       console.log(outputs[i]);
     }
