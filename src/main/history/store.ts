@@ -13,9 +13,20 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** A file-system refusal as a StudioError a user can act on (full disk, a folder in the way, no permission). */
+function writeError(err: unknown, file: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return new StudioError('DISK_FULL', `the disk is full; could not write ${path.basename(file)}`);
+  if (code === 'EISDIR') return new StudioError('BAD_REQUEST', `cannot write ${file}: a folder has that name`);
+  if (code === 'EEXIST' || code === 'ENOTDIR') return new StudioError('BAD_REQUEST', `cannot write ${file}: a file is in the way of its folder`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new StudioError('FORBIDDEN_PATH', `cannot write ${file}: the folder is not writable`);
+  if (code === 'ENOENT') return new StudioError('NOT_FOUND', `cannot write ${file}: its folder cannot be made`);
+  return err;
+}
+
 export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
   const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
+  await fs.mkdir(dir, { recursive: true }).catch((err: unknown) => { throw writeError(err, file); });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | null = null;
   try {
@@ -27,10 +38,8 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
     await fs.rename(tmp, file);
   } catch (err) {
     if (handle) await handle.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') throw new StudioError('DISK_FULL', `the disk is full; could not write ${path.basename(file)}`);
-    throw err;
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw writeError(err, file);
   }
 }
 

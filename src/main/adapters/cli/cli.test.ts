@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -92,4 +93,40 @@ describe('inpaint-studio CLI', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--samples must be an integer from 1 to 16');
   });
+
+  it('checks the output before filling: a folder, a file in the way, the original through a link, a segment mask not named .png; a refused fill keeps no project', () => {
+    const photo = path.join(dir, 'photo.png');
+    const mask = path.join(dir, 'mask.png');
+    mkdirSync(path.join(dir, 'a-folder.png'));
+    writeFileSync(path.join(dir, 'a-file'), 'x');
+    symlinkSync(photo, path.join(dir, 'link-to-photo.png'));
+    const projects = (): number => {
+      const db = new Database(path.join(dir, 'data', 'history.sqlite'), { readonly: true });
+      try { return (db.prepare('SELECT COUNT(*) AS n FROM projects WHERE deleted_at IS NULL').get() as { n: number }).n; } finally { db.close(); }
+    };
+    cli('inpaint', photo, '--mask', mask, '-o', path.join(dir, 'warm-up.png'));
+    const before = projects();
+    const cases: [string[], RegExp][] = [
+      [['inpaint', photo, '--mask', mask, '-o', path.join(dir, 'a-folder.png')], /is a folder/],
+      [['inpaint', photo, '--mask', mask, '-o', path.join(dir, 'a-file', 'x.png')], /a file is in the way/],
+      [['inpaint', path.join(dir, 'link-to-photo.png'), '--mask', mask, '-o', photo, '--overwrite'], /never writes to originals/],
+      [['inpaint', photo, '--mask', mask, '-o', path.join(dir, 'link-to-photo.png'), '--overwrite'], /never writes to originals/],
+      [['inpaint', photo, '--mask', mask, '-o', mask, '--overwrite'], /never writes to originals/],
+      [['inpaint', photo, '--mask', path.join(dir, 'small-mask.png'), '-o', path.join(dir, 'e.png')], /mask is 10×10/],
+    ];
+    const original = readFileSync(photo);
+    for (const [args, reason] of cases) {
+      const r = cli(...args);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(reason);
+    }
+    const segment = spawnSync(process.execPath, [bin, 'segment', photo, '--point', '5,5', '-o', path.join(dir, 'sel.jpg')], { encoding: 'utf8', timeout: 60_000 });
+    expect(segment.status).not.toBe(0);
+    expect(segment.stderr.trim()).toMatch(/^inpaint-studio: masks are written as PNG/);
+    expect(readFileSync(photo).equals(original)).toBe(true);
+    expect(existsSync(path.join(dir, 'sel.jpg'))).toBe(false);
+    expect(projects()).toBe(before); // the refused mask left no project behind
+  });
 });
+

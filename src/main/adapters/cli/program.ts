@@ -5,11 +5,12 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FILL_METHODS, SAMPLERS, inpaintParamsSchema, type FillMethod, type ImageFormat } from '../../../shared/api';
 import { StudioError } from '../../../shared/errors';
+import { checkOutputPath } from './output-paths';
 import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
 import { writeFileAtomic } from '../../history/store';
@@ -55,13 +56,7 @@ async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
   const ext = path.extname(o.output).toLowerCase();
   const format = FORMAT_BY_EXT[ext];
   if (!format) throw new StudioError('BAD_REQUEST', `cannot tell the output format from "${ext || 'no extension'}"; use .jpg, .png, .webp or .tif`);
-  for (const out of outputs) {
-    if (out === source) throw new StudioError('FORBIDDEN_PATH', 'the output would overwrite the original; Inpaint Studio never writes to originals');
-    if (!o.overwrite) {
-      const exists = await fs.access(out, fsConstants.F_OK).then(() => true, () => false);
-      if (exists) throw new StudioError('OUTPUT_EXISTS', `${out} already exists (use --overwrite to replace it)`);
-    }
-  }
+  for (const out of outputs) await checkOutputPath(out, [source, path.resolve(o.mask)], o.overwrite);
   const maskBytes = await fs.readFile(path.resolve(o.mask)).catch((err: NodeJS.ErrnoException) => {
     throw new StudioError('NOT_FOUND', `cannot read the mask ${o.mask}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
   });
@@ -82,11 +77,20 @@ async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
       if (e.type === 'job.progress' && e.payload.jobId === jobId) bar?.update(Math.round(e.payload.fraction * 100), { stage: e.payload.message });
       if (e.type === 'job.finished' && e.payload.jobId === jobId && e.payload.error) failure = e.payload.error;
     });
-    const started = await service.call('jobs.inpaint', {
-      projectId: project.project.id, versionId: project.project.headVersionId, params,
-      // The file is a whole-frame mask: sent as the box that is the whole photo.
-      mask: await wholeFrameMaskRegion(new Uint8Array(maskBytes), project.image.width, project.image.height),
-    });
+    let started: { jobId: string; runId: number };
+    try {
+      started = await service.call('jobs.inpaint', {
+        projectId: project.project.id, versionId: project.project.headVersionId, params,
+        // The file is a whole-frame mask: sent as the box that is the whole photo.
+        mask: await wholeFrameMaskRegion(new Uint8Array(maskBytes), project.image.width, project.image.height),
+      });
+    } catch (err) {
+      // Refused before any fill ran (bad mask, unknown model): the project made for it is not kept.
+      unsubscribe();
+      bar?.stop();
+      await service.call('projects.delete', { projectId: project.project.id }).catch(() => undefined);
+      throw err;
+    }
     jobId = started.jobId;
     await service.waitForJob(jobId);
     unsubscribe();

@@ -1,11 +1,12 @@
 /** `inpaint-studio segment`: a selection mask from the segmentation models. */
 import { Command, InvalidArgumentError } from 'commander';
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import { writeFileAtomic } from '../../history/store';
 import { checkFileName } from '../../imaging/io';
 import { parseSegmentFlags, segmentToMaskPng } from '../../segmentation/cli';
+import { checkOutputPath } from './output-paths';
 
 interface SegmentCliOptions { output: string; select?: string; point?: string; box?: string; grow?: number; minScore?: number; overwrite: boolean }
 
@@ -32,10 +33,8 @@ export function registerSegmentCommand(program: Command): void {
       checkFileName(image);
       const request = parseSegmentFlags(o);
       const out = path.resolve(o.output);
-      if (out === path.resolve(image)) throw new StudioError('FORBIDDEN_PATH', 'the mask would overwrite the photo');
-      if (!o.overwrite && await fs.access(out, fsConstants.F_OK).then(() => true, () => false)) {
-        throw new StudioError('OUTPUT_EXISTS', `${out} already exists (use --overwrite to replace it)`);
-      }
+      if (path.extname(out).toLowerCase() !== '.png') throw new StudioError('BAD_REQUEST', `masks are written as PNG: name the output …png, not ${path.basename(out)}`);
+      await checkOutputPath(out, [path.resolve(image)], o.overwrite, 'the mask');
       const bytes = await fs.readFile(path.resolve(image)).catch((err: NodeJS.ErrnoException) => {
         throw new StudioError('NOT_FOUND', `cannot read ${image}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
       });
