@@ -229,5 +229,17 @@ describe('grey photos', () => {
     const rgb = u8(await sharp(new Uint8Array(noise(w * h * 3, 9)), { raw: { width: w, height: h, channels: 3 } }).png().toBuffer());
     expect((await probeImage(rgb)).grey).toBe(false);
   });
+
+  it('a photo with transparency saved as JPEG is flattened onto white, not black', async () => {
+    const w = 4, h = 2;
+    const rgba = new Uint8Array(w * h * 4);
+    for (let i = 0; i < w * h; i++) rgba.set([40, 80, 120, i < 4 ? 255 : 0], i * 4);
+    const png = u8(await sharp(rgba, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer());
+    const { probe, image } = await decodeImage(png);
+    const out = await encodeLikeSource(png, probe, image, { format: 'jpeg', quality: 100 });
+    const back = await sharp(out.bytes).raw().toBuffer();
+    expect(Math.min(...back.subarray(4 * 3, 8 * 3))).toBeGreaterThan(245); // the transparent row
+    expect(Math.abs(back[0]! - 40)).toBeLessThan(6); // the opaque row keeps its colour
+  });
 });
 

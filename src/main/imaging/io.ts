@@ -186,7 +186,8 @@ export async function encodeRaw(image: RawImage, options: EncodeOptions): Promis
   }
   const quality = options.quality ?? 95;
   switch (options.format) {
-    case 'jpeg': p = p.jpeg({ quality, chromaSubsampling: '4:4:4' }); break;
+    // JPEG has no alpha: transparent areas become white, as in other editors' "save as JPEG" (not black).
+    case 'jpeg': p = (image.channels === 4 ? p.flatten({ background: { r: 255, g: 255, b: 255 } }) : p).jpeg({ quality, chromaSubsampling: '4:4:4' }); break;
     case 'png': p = p.png({ compressionLevel: 6 }); break;
     case 'webp': p = p.webp(options.lossless ? { lossless: true } : { quality }); break;
     case 'tiff': p = p.tiff({ compression: 'lzw', predictor: 'horizontal' }); break;

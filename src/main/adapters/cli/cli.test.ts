@@ -52,9 +52,10 @@ describe('inpaint-studio CLI', () => {
     expect(readFileSync(path.join(dir, 'photo.png')).equals(before)).toBe(true);
   });
 
-  it('writes JPEG at the --quality asked for (95 by default) and says so', () => {
+  it('writes JPEG at the --quality asked for (95 by default) and says so; WebP says so when lossy', async () => {
+    await sharp(path.join(dir, 'photo.png')).jpeg().toFile(path.join(dir, 'photo.jpg'));
     const out = (name: string, ...extra: string[]) => {
-      const r = cli('inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, name), ...extra);
+      const r = cli('inpaint', path.join(dir, name.startsWith('from-jpeg') ? 'photo.jpg' : 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, name), ...extra);
       expect(r.code).toBe(0);
       return { size: readFileSync(path.join(dir, name)).length, note: r.stderr };
     };
@@ -63,6 +64,8 @@ describe('inpaint-studio CLI', () => {
     expect(standard.note).toMatch(/re-encoded at quality 95/);
     expect(low.note).toMatch(/re-encoded at quality 30/);
     expect(low.size).toBeLessThan(0.6 * standard.size);
+    expect(out('lossless.webp').note).toBe(''); // a lossless source is written as lossless WebP
+    expect(out('from-jpeg.webp').note).toMatch(/lossy WebP output is re-encoded/);
   });
 
   it('refuses to overwrite an existing output unless asked', () => {

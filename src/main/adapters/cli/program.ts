@@ -14,6 +14,7 @@ import { checkOutputPath } from './output-paths';
 import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
 import { writeFileAtomic } from '../../history/store';
+import { webpIsLossless } from '../../imaging/metadata';
 import { wholeFrameMaskRegion } from '../../pipeline/mask-input';
 import { APP_VERSION } from '../../version';
 import { runDoctor, runModels } from './doctor';
@@ -101,13 +102,15 @@ async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
       const f = failure as { code: string; message: string } | null;
       throw new StudioError((f?.code as StudioError['code']) ?? 'INTERNAL', f?.message ?? run.error ?? `the fill ${run.status}`);
     }
+    let written: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < outputs.length; i++) {
       const encoded = await service.renderSample(started.runId, i, format, o.quality);
       await writeFileAtomic(outputs[i]!, encoded.bytes);
+      written = encoded.bytes;
       console.log(outputs[i]);
     }
-    if (format === 'jpeg') {
-      console.error(`note: JPEG output is re-encoded at quality ${o.quality}; every pixel changes slightly. Use .png or .tif for a byte-exact result outside the mask.`);
+    if (format === 'jpeg' || (format === 'webp' && !webpIsLossless(written))) {
+      console.error(`note: ${format === 'jpeg' ? 'JPEG' : 'lossy WebP'} output is re-encoded at quality ${o.quality}; every pixel changes slightly. Use .png or .tif for a byte-exact result outside the mask.`);
     }
   } finally {
     await service.close();
