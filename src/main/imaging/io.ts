@@ -134,7 +134,7 @@ export async function decodeImage(bytes: Uint8Array, what = 'the image'): Promis
 export async function readMetadata(bytes: Uint8Array): Promise<PhotoMetadata> {
   const m = await sharp(bytes).metadata();
   const view = (b: Buffer | undefined) => (b ? new Uint8Array(b.buffer, b.byteOffset, b.length) : null);
-  return { exif: normaliseExif(view(m.exif)), icc: view(m.icc), xmp: view(m.xmp), iptc: view(m.iptc) };
+  return { exif: normaliseExif(view(m.exif)), icc: view(m.icc), xmp: view(m.xmp), iptc: view(m.iptc), ...(m.density ? { density: m.density } : {}) };
 }
 
 function rawInput(image: RawImage): sharp.Sharp {
@@ -150,6 +150,8 @@ export interface EncodeOptions {
   readonly lossless?: boolean;
   /** Write one colour channel (the source was grey); ignored for WebP. */
   readonly grey?: boolean;
+  /** TIFF: resolution in pixels per inch (JPEG and PNG get theirs with the metadata). */
+  readonly density?: number;
 }
 
 /**
@@ -190,7 +192,11 @@ export async function encodeRaw(image: RawImage, options: EncodeOptions): Promis
     case 'jpeg': p = (image.channels === 4 ? p.flatten({ background: { r: 255, g: 255, b: 255 } }) : p).jpeg({ quality, chromaSubsampling: '4:4:4' }); break;
     case 'png': p = p.png({ compressionLevel: 6 }); break;
     case 'webp': p = p.webp(options.lossless ? { lossless: true } : { quality }); break;
-    case 'tiff': p = p.tiff({ compression: 'lzw', predictor: 'horizontal' }); break;
+    case 'tiff': {
+      const perMm = options.density ? options.density / 25.4 : undefined;
+      p = p.tiff({ compression: 'lzw', predictor: 'horizontal', ...(perMm ? { xres: perMm, yres: perMm, resolutionUnit: 'inch' as const } : {}) });
+      break;
+    }
   }
   const out = await p.toBuffer();
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
@@ -215,8 +221,12 @@ export async function encodeLikeSource(
 ): Promise<EncodedOutput> {
   const format = options.format ?? probe.format;
   const lossless = options.lossless ?? (format === 'webp' ? probe.lossless : undefined);
-  const encoded = await encodeRaw(image, { format, quality: options.quality ?? 95, grey: probe.grey, ...(lossless === undefined ? {} : { lossless }) });
-  const bytes = transplantMetadata(source, encoded, image, await readMetadata(source));
+  const metadata = await readMetadata(source);
+  const encoded = await encodeRaw(image, {
+    format, quality: options.quality ?? 95, grey: probe.grey, ...(lossless === undefined ? {} : { lossless }),
+    ...(metadata.density ? { density: metadata.density } : {}),
+  });
+  const bytes = transplantMetadata(source, encoded, image, metadata);
   const meta = await sharp(bytes).metadata();
   const kept = [meta.exif ? 'exif' : null, meta.icc ? 'icc' : null, meta.xmp ? 'xmp' : null, meta.iptc ? 'iptc' : null]
     .filter((k): k is string => k !== null);

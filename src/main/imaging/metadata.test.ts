@@ -137,5 +137,23 @@ describe('saving an edited photo', () => {
       expect(Buffer.from(out.bytes).includes(thumb)).toBe(false);
     }
   });
+
+  it('the resolution (print size) is kept within and across formats, TIFF included', async () => {
+    const w = 20, h = 12;
+    const raw = new Uint16Array(w * h * 3).fill(30000);
+    const sources = {
+      tiff: new Uint8Array(await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).toColourspace('rgb16')
+        .tiff({ compression: 'lzw', predictor: 'horizontal', xres: 300 / 25.4, yres: 300 / 25.4, resolutionUnit: 'inch' }).toBuffer()),
+      png: new Uint8Array(await sharp(Buffer.alloc(w * h * 3, 50), { raw: { width: w, height: h, channels: 3 } }).withMetadata({ density: 300 }).png().toBuffer()),
+    };
+    for (const [from, source] of Object.entries(sources)) {
+      expect((await sharp(source).metadata()).density).toBe(300);
+      const { probe, image } = await decodeImage(source);
+      for (const format of ['tiff', 'png', 'jpeg'] as const) {
+        const out = await encodeLikeSource(source, probe, image, { format });
+        expect([from, format, Math.round((await sharp(out.bytes).metadata()).density ?? 0)]).toEqual([from, format, 300]);
+      }
+    }
+  });
 });
 

@@ -323,6 +323,8 @@ export interface PhotoMetadata {
   readonly xmp: Uint8Array | null;
   /** Photoshop image resource block (APP13 payload, "Photoshop 3.0\0…") or raw IPTC-IIM. */
   readonly iptc: Uint8Array | null;
+  /** Resolution in pixels per inch, where the source states one (print size). */
+  readonly density?: number;
 }
 
 const EXIF_PREFIX = 'Exif\0\0';
@@ -362,7 +364,12 @@ function injectJpeg(target: Uint8Array, m: PhotoMetadata): Uint8Array {
     }
   }
   if (m.iptc && ascii(m.iptc, 0, 14) === 'Photoshop 3.0\0' && m.iptc.length + 2 <= 0xffff) add.push(jpegSegment(0xed, m.iptc));
-  const app0 = kept.filter((seg) => seg.marker === 0xe0).map((seg) => seg.bytes);
+  let app0 = kept.filter((seg) => seg.marker === 0xe0).map((seg) => seg.bytes);
+  const dpi = m.density ? Math.round(m.density) : 0;
+  if (dpi > 0 && dpi <= 0xffff) {
+    // JFIF 1.01, units: dots per inch, no thumbnail
+    app0 = [jpegSegment(0xe0, concat([enc('JFIF\0'), new Uint8Array([1, 1, 1]), u16(dpi, false), u16(dpi, false), new Uint8Array([0, 0])]))];
+  }
   const others = kept.filter((seg) => seg.marker !== 0xe0).map((seg) => seg.bytes);
   return concat([target.subarray(0, 2), ...app0, ...add, ...others, target.subarray(dst.rest)]);
 }
@@ -384,6 +391,15 @@ function injectPng(target: Uint8Array, m: PhotoMetadata): Uint8Array {
   if (m.exif) add.push(pngChunk('eXIf', m.exif));
   if (m.xmp) add.push(pngChunk('iTXt', concat([enc('XML:com.adobe.xmp\0\0\0\0\0'), m.xmp])));
   const drop = new Set(m.icc ? ['iCCP', 'sRGB', 'gAMA', 'cHRM', 'eXIf'] : ['eXIf']);
+  if (m.density && m.density > 0) {
+    const ppm = Math.round(m.density / 0.0254);
+    const phys = new Uint8Array(9);
+    new DataView(phys.buffer).setUint32(0, ppm);
+    new DataView(phys.buffer).setUint32(4, ppm);
+    phys[8] = 1; // unit: metre
+    add.push(pngChunk('pHYs', phys));
+    drop.add('pHYs');
+  }
   const ihdr = dst.filter((c) => c.type === 'IHDR').map((c) => c.bytes);
   const body = dst.filter((c) => c.type !== 'IHDR' && !drop.has(c.type)).map((c) => c.bytes);
   return concat([target.subarray(0, 8), ...ihdr, ...add, ...body]);
