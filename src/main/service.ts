@@ -18,7 +18,7 @@ import { HistoryRepository } from './history/repository';
 import { DraftEndpoints } from './history/draft-endpoints';
 import { BlobStore, writeFileAtomic } from './history/store';
 import { exportName, VersionPixels, type LoadedVersion } from './history/version-pixels';
-import { checkFileName, decodeImage, encodeRaw, probeImage, type EncodedOutput } from './imaging/io';
+import { checkFileName, decodeImage, encodeRaw, probeImage, readMetadata, type EncodedOutput } from './imaging/io';
 import { RegionReader } from './imaging/region';
 import { checkCoverageUsable, decodeMaskRegion, type PlacedMask } from './pipeline/mask-input';
 import { grownHole } from './pipeline/effective-mask';
@@ -422,6 +422,7 @@ export class StudioService {
       progress('loading', 0.02, 'Loading the photo');
       const base = await this.loadVersion(versionId);
       const model = params.method === 'diffusion' && params.model ? await this.models.load(params.model) : undefined;
+      const icc = model && base.probe.hasIcc ? (await readMetadata(base.source)).icc : null;
       if (model) this.repo.setRunDevice(runId, model.session.info.provider);
       const loadMs = Math.round(performance.now() - t0);
       timings.loadMs = loadMs;
@@ -432,6 +433,7 @@ export class StudioService {
         image: base.image, mask: mask.mask, maskBox: mask.box, params, signal,
         ...(exclusion ? { exclusion } : {}),
         ...(model ? { model } : {}),
+        ...(icc ? { icc } : {}),
         ...(this.options.maxWorkingEdge ? { maxWorkingEdge: this.options.maxWorkingEdge } : {}),
         onProgress: (fraction) =>
           progress('filling', 0.05 + 0.9 * fraction, `Filling: ${done} of ${n} sample${n === 1 ? '' : 's'} done`),

@@ -14,7 +14,8 @@ import { inpaintParamsSchema } from '../../shared/api';
 import { StudioService } from '../service';
 import { decodeImage } from '../imaging/io';
 import { listModels, loadModel } from '../inference/models';
-import { contextRect, downsampleMaskConservative, upsampleRegion, workingSize } from './diffusion-stage';
+import { colourSpaceOf } from '../imaging/colour';
+import { contextRect, downsampleMaskConservative, runDiffusionSampling, upsampleRegion, workingSize } from './diffusion-stage';
 import { diffusionWork } from './holes';
 import { runInpaint } from './inpaint';
 
@@ -181,3 +182,55 @@ describe('working resolution', () => {
   });
 });
 
+
+describe('colour space', () => {
+  it('the model sees an sRGB crop of a Display P3 photo, and its samples go back into P3', async () => {
+    const installed = (await listModels(path.join(dir, 'models'))).models.find((m) => m.manifest.id === 'plumbing')!;
+    const model = await loadModel(installed, { providers: ['cpu'] });
+    try {
+      // A uniform saturated red stored as Display P3 numbers (sharp converts the sRGB red into P3 on the way in).
+      const w = 96, h = 64;
+      const p3png = await sharp(Buffer.alloc(w * h * 3).fill(Buffer.from([220, 40, 30])), { raw: { width: w, height: h, channels: 3 } })
+        .withIccProfile('p3').png().toBuffer();
+      const icc = (await sharp(p3png).metadata()).icc!;
+      const { image } = await decodeImage(new Uint8Array(p3png));
+      const stored = [...image.data.subarray(0, 3)];
+      const asSrgb = [...(await sharp(p3png).raw().toBuffer()).subarray(0, 3)]; // lcms through sharp's own pipeline
+      expect(Math.max(...stored.map((v, c) => Math.abs(v - asSrgb[c]!)))).toBeGreaterThan(10); // the two spaces differ here
+      const mask = new Uint8Array(w * h);
+      for (let y = 20; y < 44; y++) for (let x = 30; x < 66; x++) mask[y * w + x] = 255;
+      const params = inpaintParamsSchema.parse({ method: 'diffusion', model: 'plumbing', samples: 1, seed: 1, steps: 2 });
+      /** What the sampler was given at a known pixel (corner of the crop), as 8-bit RGB. */
+      const seen = async (iccArg: Uint8Array | null): Promise<number[]> => {
+        let first: number[] = [];
+        await runInpaint({
+          image, mask, params, model, ...(iccArg ? { icc: iccArg } : {}),
+          sampleWorking: async (task) => {
+            const plane = task.shape[2] * task.shape[3];
+            first = [0, 1, 2].map((c) => Math.round((task.source[c * plane]! + 1) * 127.5));
+            return task.source.slice();
+          },
+        });
+        return first;
+      };
+      const withProfile = await seen(new Uint8Array(icc));
+      expect(Math.max(...withProfile.map((v, c) => Math.abs(v - asSrgb[c]!)))).toBeLessThanOrEqual(2);
+      expect(await seen(null)).toEqual(stored); // untagged photos are taken as sRGB: no conversion
+      // The way back: a sampler that returns what it saw (sRGB) yields samples in the photo's P3 numbers again.
+      const space = (await colourSpaceOf(new Uint8Array(icc)))!;
+      try {
+        const hole = { x: 30, y: 20, width: 36, height: 24 };
+        const stage = await runDiffusionSampling(image.data as Uint8Array, w, h, 3, mask, hole, {
+          model, sampler: 'ddim', steps: 2, strength: null, seed: 1, count: 1, maxWorkingEdge: 32, colourSpace: space,
+          sampleWorking: async (task) => task.source.slice(),
+        });
+        const px = [...stage.samples[0]!.subarray(0, 3)];
+        expect(Math.max(...px.map((v, c) => Math.abs(v - stored[c]!)))).toBeLessThanOrEqual(3);
+      } finally {
+        await space.close();
+      }
+    } finally {
+      await model.close();
+    }
+  });
+});

@@ -11,6 +11,7 @@ import type { MaskBounds } from '../../shared/mask-ops';
 import type { SamplerName } from '../../shared/api';
 import type { LoadedModel } from '../inference/models';
 import { sample, SeededNoise, type Shape } from '../diffusion/sampler';
+import type { ColourSpace } from '../imaging/colour';
 
 export interface Rect { readonly x: number; readonly y: number; readonly width: number; readonly height: number }
 
@@ -48,15 +49,16 @@ export function downsampleMaskConservative(mask: Uint8Array, imageWidth: number,
   return out;
 }
 
-async function cropToWorking(image8: Uint8Array, width: number, channels: number, crop: Rect, w: number, h: number): Promise<Float32Array> {
+async function cropToWorking(image8: Uint8Array, width: number, channels: number, crop: Rect, w: number, h: number, space: ColourSpace | null): Promise<Float32Array> {
   const rgb = new Uint8Array(crop.width * crop.height * 3);
   for (let y = 0; y < crop.height; y++) for (let x = 0; x < crop.width; x++) {
     const s = ((crop.y + y) * width + crop.x + x) * channels;
     const d = (y * crop.width + x) * 3;
     rgb[d] = image8[s]!; rgb[d + 1] = image8[s + 1]!; rgb[d + 2] = image8[s + 2]!;
   }
-  const resized = await sharp(rgb, { raw: { width: crop.width, height: crop.height, channels: 3 } })
+  const small = await sharp(rgb, { raw: { width: crop.width, height: crop.height, channels: 3 } })
     .resize(w, h, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
+  const resized = space ? await space.toSrgb(new Uint8Array(small.buffer, small.byteOffset, small.length), w, h) : small;
   const out = new Float32Array(3 * w * h);
   for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) out[c * w * h + p] = resized[p * 3 + c]! / 127.5 - 1;
   return out;
@@ -111,6 +113,8 @@ export interface DiffusionStageOptions {
   readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
   /** Replaces the sampler (benchmarks swap in the PyTorch reference); default: our TypeScript sampler on the ONNX model. */
   readonly sampleWorking?: WorkingSampler;
+  /** The photo's colour space when it is not sRGB: the model sees sRGB, its samples are converted back. */
+  readonly colourSpace?: ColourSpace | null;
 }
 
 /** One batched sampling run at working resolution: [N, 3, h, w] in, [N, 3, h, w] out, in [-1, 1]. */
@@ -168,7 +172,8 @@ export async function runDiffusionSampling(image8: Uint8Array, width: number, he
   const crop = contextRect(hole, width, height);
   const working = workingSize(crop, o.maxWorkingEdge);
   const { width: w, height: h } = working;
-  const source1 = await cropToWorking(image8, width, channels, crop, w, h);
+  const space = o.colourSpace ?? null;
+  const source1 = await cropToWorking(image8, width, channels, crop, w, h, space);
   const mask1 = downsampleMaskConservative(mask, width, crop, w, h);
   const n = o.count;
   const source = new Float32Array(n * source1.length);
@@ -191,6 +196,9 @@ export async function runDiffusionSampling(image8: Uint8Array, width: number, he
   });
   const per = 3 * w * h;
   const samples: Uint8Array[] = [];
-  for (let i = 0; i < n; i++) samples.push(workingRgb(x.subarray(i * per, (i + 1) * per), w, h));
+  for (let i = 0; i < n; i++) {
+    const rgb = workingRgb(x.subarray(i * per, (i + 1) * per), w, h);
+    samples.push(space ? await space.fromSrgb(rgb, w, h) : rgb);
+  }
   return { crop, working, samples };
 }

@@ -45,6 +45,8 @@ export interface InpaintInput {
   readonly onSampled?: (work: DiffusionWork) => void;
   /** Called as each sample finishes, so callers can store and show it at once. */
   readonly onSample?: (s: InpaintSample) => Promise<void> | void;
+  /** The photo's ICC profile (diffusion works in sRGB and converts back). */
+  readonly icc?: Uint8Array | null;
 }
 
 export { sampleSeed };
@@ -70,6 +72,7 @@ export async function runInpaint(input: InpaintInput): Promise<InpaintSample[]> 
     ...(input.onPreview ? { onPreview: input.onPreview } : {}),
     ...(input.sampleWorking ? { sampleWorking: input.sampleWorking } : {}),
     ...(input.onSampled ? { onSampled: input.onSampled } : {}),
+    ...(input.icc ? { icc: input.icc } : {}),
   })) {
     const crop = blendRegion(image, fill, region, weights);
     const sample: InpaintSample = { index, seed: sampleSeed(params.seed, index), region, crop, millis: Math.round(performance.now() - started) };

@@ -18,6 +18,7 @@ import type { LoadedModel } from '../inference/models';
 import { runPatchMatchInWorker } from '../imaging/patchmatch/worker-client';
 import { runGuidedPatchMatchBatch } from '../imaging/patchmatch/guided-batch';
 import type { FillResult } from '../imaging/patchmatch/types';
+import { colourSpaceOf } from '../imaging/colour';
 import { runDiffusionSampling, samplingRegion, samplingScale, type DiffusionSampling, type Rect, type WorkingSampler } from './diffusion-stage';
 import { holeGroups, type DiffusionWork } from './holes';
 
@@ -41,6 +42,8 @@ export interface FillRequest {
   readonly onPreview?: (step: number, total: number, images: readonly Uint8Array[], width: number, height: number) => void;
   /** Diffusion: sampling is done and the detail pass starts; what was sampled. */
   readonly onSampled?: (work: DiffusionWork) => void;
+  /** Diffusion: the photo's ICC profile; the model sees sRGB crops and its samples are converted back. */
+  readonly icc?: Uint8Array | null;
 }
 
 export function sampleSeed(seed: number, index: number): number {
@@ -121,20 +124,26 @@ export async function* fillSamples(req: FillRequest): AsyncGenerator<RawImage> {
   // Far-apart holes get crops of their own, each diffused at working resolution.
   const holes = holeGroups(req.mask, req.image.width, req.image.height);
   const stages: DiffusionSampling[] = [];
-  for (const [h, hole] of holes.entries()) {
-    stages.push(await runDiffusionSampling(req.eight, req.image.width, req.image.height, req.image.channels, req.mask, hole, {
-      model: req.model,
-      sampler: params.sampler ?? 'ddim',
-      steps: params.steps ?? DEFAULT_DIFFUSION_STEPS,
-      strength: params.strength,
-      seed: params.seed,
-      count: n,
-      maxWorkingEdge: resolveWorkingEdge(req.maxWorkingEdge, req.model.manifest),
-      ...(req.signal ? { signal: req.signal } : {}),
-      onStep: (step, total) => req.onProgress(diffusionShare * ((h + step / total) / holes.length)),
-      ...(req.onPreview && h === 0 ? { onPreview: req.onPreview } : {}),
-      ...(req.sampleWorking ? { sampleWorking: req.sampleWorking } : {}),
-    }));
+  const colourSpace = await colourSpaceOf(req.icc);
+  try {
+    for (const [h, hole] of holes.entries()) {
+      stages.push(await runDiffusionSampling(req.eight, req.image.width, req.image.height, req.image.channels, req.mask, hole, {
+        model: req.model,
+        sampler: params.sampler ?? 'ddim',
+        steps: params.steps ?? DEFAULT_DIFFUSION_STEPS,
+        strength: params.strength,
+        seed: params.seed,
+        count: n,
+        maxWorkingEdge: resolveWorkingEdge(req.maxWorkingEdge, req.model.manifest),
+        ...(req.signal ? { signal: req.signal } : {}),
+        onStep: (step, total) => req.onProgress(diffusionShare * ((h + step / total) / holes.length)),
+        ...(req.onPreview && h === 0 ? { onPreview: req.onPreview } : {}),
+        ...(req.sampleWorking ? { sampleWorking: req.sampleWorking } : {}),
+        colourSpace,
+      }));
+    }
+  } finally {
+    await colourSpace?.close();
   }
   req.onSampled?.({ groups: stages.length, workingPixels: stages.reduce((sum, s) => sum + s.working.width * s.working.height, 0) });
   yield* detailPass(req, stages);
