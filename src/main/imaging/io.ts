@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
 import type { ImageFormat } from '../../shared/api';
-import { normaliseExif, sniffFormat, transplantMetadata, webpIsLossless, type PhotoMetadata } from './metadata';
+import { exifFromTiff, normaliseExif, sniffFormat, transplantMetadata, webpIsLossless, type PhotoMetadata } from './metadata';
 
 sharp.cache(false);
 
@@ -134,7 +134,8 @@ export async function decodeImage(bytes: Uint8Array, what = 'the image'): Promis
 export async function readMetadata(bytes: Uint8Array): Promise<PhotoMetadata> {
   const m = await sharp(bytes).metadata();
   const view = (b: Buffer | undefined) => (b ? new Uint8Array(b.buffer, b.byteOffset, b.length) : null);
-  return { exif: normaliseExif(view(m.exif)), icc: view(m.icc), xmp: view(m.xmp), iptc: view(m.iptc), ...(m.density ? { density: m.density } : {}) };
+  const exif = view(m.exif) ?? (m.format === 'tiff' ? exifFromTiff(bytes) : null);
+  return { exif: normaliseExif(exif), icc: view(m.icc), xmp: view(m.xmp), iptc: view(m.iptc), ...(m.density ? { density: m.density } : {}) };
 }
 
 function rawInput(image: RawImage): sharp.Sharp {
@@ -228,7 +229,8 @@ export async function encodeLikeSource(
   });
   const bytes = transplantMetadata(source, encoded, image, metadata);
   const meta = await sharp(bytes).metadata();
-  const kept = [meta.exif ? 'exif' : null, meta.icc ? 'icc' : null, meta.xmp ? 'xmp' : null, meta.iptc ? 'iptc' : null]
+  // libvips does not read EXIF back from TIFF: there, what was written is what was carried.
+  const kept = [meta.exif || (format === 'tiff' && metadata.exif) ? 'exif' : null, meta.icc ? 'icc' : null, meta.xmp ? 'xmp' : null, meta.iptc ? 'iptc' : null]
     .filter((k): k is string => k !== null);
   return { bytes, format, metadataKept: kept };
 }

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { cleanExif, cleanXmp } from './metadata';
 import { decodeImage, encodeLikeSource } from './io';
@@ -153,6 +157,74 @@ describe('saving an edited photo', () => {
         const out = await encodeLikeSource(source, probe, image, { format });
         expect([from, format, Math.round((await sharp(out.bytes).metadata()).density ?? 0)]).toEqual([from, format, 300]);
       }
+    }
+  });
+
+  it('EXIF reaches TIFF outputs: camera, date, exposure and GPS, whatever the byte orders (read back by Pillow)', async () => {
+    // An EXIF block as cameras write it, big-endian: IFD0 with Make/Model/Artist, the Exif IFD with
+    // DateTimeOriginal and ExposureTime (RATIONAL), a GPS IFD with GPSLatitudeRef and GPSLatitude (3 RATIONALs).
+    const exifBlock = (little: boolean): Uint8Array => {
+      const b = new Uint8Array(400);
+      const v = new DataView(b.buffer);
+      b.set(little ? [0x49, 0x49, 42, 0] : [0x4d, 0x4d, 0, 42]);
+      v.setUint32(4, 8, little);
+      let heap = 300;
+      const put = (bytes: number[] | Uint8Array) => { const at = heap; b.set(bytes, at); heap += bytes.length + (bytes.length & 1); return at; };
+      const text = (s: string) => [...new TextEncoder().encode(s), 0];
+      const ifd = (at: number, entries: [number, number, number, number | number[]][]) => {
+        v.setUint16(at, entries.length, little);
+        entries.forEach(([tag, type, count, value], k) => {
+          const e = at + 2 + k * 12;
+          v.setUint16(e, tag, little); v.setUint16(e + 2, type, little); v.setUint32(e + 4, count, little);
+          if (Array.isArray(value) && value.length <= 4) b.set(value, e + 8);
+          else if (Array.isArray(value)) v.setUint32(e + 8, put(value), little);
+          else if (type === 3) v.setUint16(e + 8, value, little);
+          else v.setUint32(e + 8, value, little);
+        });
+        v.setUint32(at + 2 + entries.length * 12, 0, little);
+      };
+      const rational = (n: number, d: number) => { const r = new Uint8Array(8); new DataView(r.buffer).setUint32(0, n, little); new DataView(r.buffer).setUint32(4, d, little); return [...r]; };
+      ifd(8, [[0x010f, 2, 9, text('Testcam!')], [0x0110, 2, 7, text('Model7')], [0x013b, 2, 11, text('Jane Smith')], [0x0112, 3, 1, 6], [0x8769, 4, 1, 100], [0x8825, 4, 1, 200]]);
+      ifd(100, [[0x9003, 2, 20, text('2024:05:06 07:08:09')], [0x829a, 5, 1, rational(1, 250)]]);
+      ifd(200, [[0x0001, 2, 2, [0x4e, 0]], [0x0002, 5, 3, [...rational(51, 1), ...rational(30, 1), ...rational(0, 1)]]]);
+      return b.subarray(0, heap);
+    };
+    for (const little of [false, true]) {
+      const w = 16, h = 10;
+      const plain = new Uint8Array(await sharp(Buffer.alloc(w * h * 3, 90), { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer());
+      const payload = new Uint8Array([...new TextEncoder().encode('Exif\0\0'), ...exifBlock(little)]);
+      const app1 = [0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 255, ...payload];
+      const source = new Uint8Array([...plain.subarray(0, 2), ...app1, ...plain.subarray(2)]);
+      const { probe, image } = await decodeImage(source);
+      const out = await encodeLikeSource(source, probe, image, { format: 'tiff' });
+      expect(out.metadataKept).toContain('exif');
+      const meta = await sharp(out.bytes).metadata();
+      expect([meta.width, meta.height]).toEqual([h, w]); // rotated on load
+      // An independent reader: Pillow (Debian's python3-pil, beside the training tools) parses the TIFF's tags.
+      const pillow = (bytes: Uint8Array): unknown => {
+        const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'exif-tiff-')), 'out.tif');
+        writeFileSync(file, bytes);
+        const py = spawnSync('/usr/bin/python3', ['-c', [
+          'import json, sys', 'from PIL import Image', 'im = Image.open(sys.argv[1]); e = im.getexif()',
+          'g = e.get_ifd(0x8825); x = e.get_ifd(0x8769)',
+          'print(json.dumps({"make": e.get(271), "model": e.get(272), "artist": e.get(315), "orientation": e.get(274, 1),',
+          '  "date": x.get(36867), "exposure": float(x.get(33434)), "latRef": g.get(1), "lat": [float(v) for v in g.get(2)],',
+          '  "size": im.size, "pixel": im.getpixel((0, 0))}))',
+        ].join('\n'), file], { encoding: 'utf8' });
+        expect(py.stderr).toBe('');
+        return JSON.parse(py.stdout);
+      };
+      const expected = {
+        make: 'Testcam!', model: 'Model7', artist: 'Jane Smith', orientation: 1, date: '2024:05:06 07:08:09',
+        exposure: 0.004, latRef: 'N', lat: [51, 30, 0], size: [h, w], pixel: [...image.data.subarray(0, 3)],
+      };
+      expect(pillow(out.bytes)).toEqual(expected);
+      // A TIFF source's own EXIF goes on: into TIFF again, and into JPEG (read back by libexif through sharp).
+      const tiff = await decodeImage(out.bytes);
+      expect(pillow((await encodeLikeSource(out.bytes, tiff.probe, tiff.image, { format: 'tiff' })).bytes)).toEqual(expected);
+      const jpeg = await encodeLikeSource(out.bytes, tiff.probe, tiff.image, { format: 'jpeg' });
+      const exif = Buffer.from((await sharp(jpeg.bytes).metadata()).exif!).toString('latin1');
+      for (const text of ['Testcam!', 'Model7', 'Jane Smith', '2024:05:06 07:08:09']) expect(exif).toContain(text);
     }
   });
 });

@@ -414,11 +414,139 @@ function injectWebp(target: Uint8Array, m: PhotoMetadata, width: number, height:
   return transplantWebp(fake, target, width, height);
 }
 
+// ------------------------------------------------------- EXIF inside TIFF
+
+/** A TIFF/EXIF directory entry with its value bytes in the byte order of the file it will be written to. */
+interface IfdTag { readonly tag: number; readonly type: number; readonly count: number; readonly value: Uint8Array }
+
+/** Bytes per value of each TIFF field type (BYTE … IFD). */
+const TYPE_BYTES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4 };
+/** Width of the numbers to byte-swap inside a value of each type (rationals are two LONGs). */
+const SWAP_UNIT: Record<number, number> = { 3: 2, 4: 4, 5: 4, 8: 2, 9: 4, 10: 4, 11: 4, 12: 8, 13: 4 };
+
+const EXIF_POINTER = 0x8769;
+const GPS_POINTER = 0x8825;
+const INTEROP_POINTER = 0xa005;
+/** IFD0 tags of an EXIF block that describe the photo (not the image data's layout, which the new file has its own of). */
+const DESCRIPTIVE_IFD0 = new Set([0x010e, 0x010f, 0x0110, 0x0131, 0x0132, 0x013b, 0x8298]);
+
+/** Reads the directory at `offset` of a TIFF-structured block, values converted to `little`. Unknown types are dropped. */
+function readIfdTags(b: Uint8Array, offset: number, little: boolean): IfdTag[] {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const src = b[0] === 0x49;
+  if (offset + 2 > b.length) return [];
+  const n = view.getUint16(offset, src);
+  const tags: IfdTag[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = offset + 2 + i * 12;
+    if (e + 12 > b.length) break;
+    const type = view.getUint16(e + 2, src);
+    const count = view.getUint32(e + 4, src);
+    const size = (TYPE_BYTES[type] ?? 0) * count;
+    if (size === 0 || size > 1 << 20) continue;
+    const at = size <= 4 ? e + 8 : view.getUint32(e + 8, src);
+    if (at + size > b.length) continue;
+    const value = b.slice(at, at + size);
+    const unit = SWAP_UNIT[type];
+    if (unit && src !== little) for (let k = 0; k + unit <= size; k += unit) value.subarray(k, k + unit).reverse();
+    tags.push({ tag: view.getUint16(e, src), type, count, value });
+  }
+  return tags;
+}
+
+function pointerOf(tags: readonly IfdTag[], tag: number, little: boolean): number | null {
+  const t = tags.find((x) => x.tag === tag && (x.type === 4 || x.type === 13) && x.count === 1);
+  return t ? new DataView(t.value.buffer, t.value.byteOffset, 4).getUint32(0, little) : null;
+}
+
+/** One directory and its out-of-line values, laid out to start at file offset `at`; `next` is the following IFD (0: none). */
+function layoutIfd(tags: readonly IfdTag[], at: number, little: boolean, next = 0): Uint8Array {
+  const sorted = [...tags].sort((a, b) => a.tag - b.tag);
+  const head = new Uint8Array(2 + sorted.length * 12 + 4);
+  const hv = new DataView(head.buffer);
+  hv.setUint16(0, sorted.length, little);
+  const values: Uint8Array[] = [];
+  let offset = at + head.length;
+  sorted.forEach((t, k) => {
+    const e = 2 + k * 12;
+    hv.setUint16(e, t.tag, little);
+    hv.setUint16(e + 2, t.type, little);
+    hv.setUint32(e + 4, t.count, little);
+    if (t.value.length <= 4) {
+      head.set(t.value, e + 8);
+    } else {
+      hv.setUint32(e + 8, offset, little);
+      const padded = t.value.length & 1 ? concat([t.value, new Uint8Array(1)]) : t.value;
+      values.push(padded);
+      offset += padded.length;
+    }
+  });
+  hv.setUint32(2 + sorted.length * 12, next, little);
+  return concat([head, ...values]);
+}
+
+function longTag(tag: number, v: number, little: boolean): IfdTag {
+  const value = new Uint8Array(4);
+  new DataView(value.buffer).setUint32(0, v, little);
+  return { tag, type: 4, count: 1, value };
+}
+
 /**
- * Adds ICC (34675), XMP (700) and IPTC (33723) tags to the first IFD of a
- * TIFF by appending their data and a rewritten IFD at the end of the file.
- * EXIF is not carried into TIFF outputs: its sub-IFD would need every offset
- * relocated and byte-swapped.
+ * An EXIF block made ready for a TIFF file: its descriptive IFD0 tags (make,
+ * model, date, artist, copyright…) for the file's own first directory, and
+ * its Exif, GPS and Interoperability directories rebuilt in the file's byte
+ * order at `at`, with the pointers to them. (A maker note's internal offsets,
+ * if it has any, are not rewritten, as with most tools.)
+ */
+function exifForTiff(exif: Uint8Array, at: number, little: boolean): { ifd0: IfdTag[]; blob: Uint8Array } {
+  const srcLittle = exif[0] === 0x49;
+  if (exif.length < 8 || (exif[0] !== 0x49 && exif[0] !== 0x4d)) return { ifd0: [], blob: new Uint8Array(0) };
+  const view = new DataView(exif.buffer, exif.byteOffset, exif.byteLength);
+  const ifd0 = readIfdTags(exif, view.getUint32(4, srcLittle), little);
+  const sub = (tags: readonly IfdTag[], tag: number): IfdTag[] => {
+    const p = pointerOf(tags, tag, little);
+    return p === null ? [] : readIfdTags(exif, p, little);
+  };
+  const exifTags = sub(ifd0, EXIF_POINTER);
+  const gps = sub(ifd0, GPS_POINTER);
+  const interop = sub(exifTags, INTEROP_POINTER);
+  const out: IfdTag[] = ifd0.filter((t) => DESCRIPTIVE_IFD0.has(t.tag));
+  const parts: Uint8Array[] = [];
+  let offset = at;
+  const place = (tags: IfdTag[]): number => {
+    const start = offset;
+    const bytes = layoutIfd(tags, start, little);
+    parts.push(bytes);
+    offset += bytes.length;
+    return start;
+  };
+  let exifBody = exifTags.filter((t) => t.tag !== INTEROP_POINTER);
+  if (interop.length) exifBody = [...exifBody, longTag(INTEROP_POINTER, place(interop), little)];
+  if (exifBody.length) out.push(longTag(EXIF_POINTER, place(exifBody), little));
+  if (gps.length) out.push(longTag(GPS_POINTER, place(gps), little));
+  return { ifd0: out, blob: concat(parts) };
+}
+
+/**
+ * The EXIF of a TIFF file (its descriptive first-directory tags and its Exif
+ * and GPS directories) as a stand-alone EXIF block, little-endian, or null
+ * when it has none: libvips does not read EXIF from TIFF, so a TIFF source's
+ * camera data would otherwise be lost on save.
+ */
+export function exifFromTiff(tiff: Uint8Array): Uint8Array | null {
+  if (sniffFormat(tiff) !== 'tiff') return null;
+  const { ifd0, blob } = exifForTiff(tiff, 8, true);
+  if (ifd0.length === 0) return null;
+  const dir = layoutIfd(ifd0, 8 + blob.length, true);
+  const header = new Uint8Array([0x49, 0x49, 42, 0, 0, 0, 0, 0]);
+  new DataView(header.buffer).setUint32(4, 8 + blob.length, true);
+  return concat([header, blob, dir]);
+}
+
+/**
+ * Adds ICC (34675), XMP (700), IPTC (33723) and EXIF (the descriptive IFD0
+ * tags, and the Exif/GPS directories behind 34665/34853) to the first IFD of
+ * a TIFF, by appending their data and a rewritten IFD at the end of the file.
  */
 function injectTiff(target: Uint8Array, m: PhotoMetadata): Uint8Array {
   const little = target[0] === 0x49;
@@ -426,45 +554,56 @@ function injectTiff(target: Uint8Array, m: PhotoMetadata): Uint8Array {
   const ifd = view.getUint32(4, little);
   const count = view.getUint16(ifd, little);
   const next = view.getUint32(ifd + 2 + count * 12, little);
-  const adding = new Map<number, { type: number; data: Uint8Array }>();
-  if (m.icc) adding.set(34675, { type: 7, data: m.icc });
-  if (m.xmp) adding.set(700, { type: 1, data: m.xmp });
-  if (m.iptc && ascii(m.iptc, 0, 14) !== 'Photoshop 3.0\0') adding.set(33723, { type: 7, data: m.iptc });
+  const adding = new Map<number, IfdTag>();
+  if (m.icc) adding.set(34675, { tag: 34675, type: 7, count: m.icc.length, value: m.icc });
+  if (m.xmp) adding.set(700, { tag: 700, type: 1, count: m.xmp.length, value: m.xmp });
+  const iim = m.iptc ? (ascii(m.iptc, 0, 14) === 'Photoshop 3.0\0' ? iptcOfPhotoshop(m.iptc) : m.iptc) : null;
+  if (iim) adding.set(33723, { tag: 33723, type: 7, count: iim.length, value: iim });
+  let offset = target.length + (target.length & 1);
+  const pad = target.length & 1 ? [new Uint8Array(1)] : [];
+  const blobs: Uint8Array[] = [];
+  if (m.exif) {
+    const { ifd0, blob } = exifForTiff(m.exif, offset, little);
+    // The new file's own layout and size tags win over the block's.
+    for (const t of ifd0) if (!adding.has(t.tag)) adding.set(t.tag, t);
+    if (blob.length) {
+      blobs.push(blob);
+      offset += blob.length;
+    }
+  }
   if (adding.size === 0) return target;
-  const entries: { tag: number; bytes: Uint8Array }[] = [];
+  const entries: IfdTag[] = [];
   for (let k = 0; k < count; k++) {
     const at = ifd + 2 + k * 12;
     const tag = view.getUint16(at, little);
-    if (!adding.has(tag)) entries.push({ tag, bytes: target.slice(at, at + 12) });
+    if (adding.has(tag)) continue;
+    // The new file's own entries are kept as they are: values inline, or offsets into the unchanged file.
+    entries.push({ tag, type: view.getUint16(at + 2, little), count: view.getUint32(at + 4, little), value: target.slice(at + 8, at + 12) });
   }
-  const blobs: Uint8Array[] = [];
-  let offset = target.length + (target.length & 1);
-  const pad = target.length & 1 ? [new Uint8Array(1)] : [];
-  for (const [tag, { type, data }] of adding) {
-    const entry = new Uint8Array(12);
-    const ev = new DataView(entry.buffer);
-    ev.setUint16(0, tag, little);
-    ev.setUint16(2, type, little);
-    ev.setUint32(4, data.length, little);
-    if (data.length <= 4) {
-      entry.set(data, 8);
-    } else {
-      ev.setUint32(8, offset, little);
-      const padded = data.length & 1 ? concat([data, new Uint8Array(1)]) : data;
-      blobs.push(padded);
-      offset += padded.length;
-    }
-    entries.push({ tag, bytes: entry });
-  }
-  entries.sort((a, b) => a.tag - b.tag);
-  const newIfd = new Uint8Array(2 + entries.length * 12 + 4);
-  const nv = new DataView(newIfd.buffer);
-  nv.setUint16(0, entries.length, little);
-  entries.forEach((e, k) => newIfd.set(e.bytes, 2 + k * 12));
-  nv.setUint32(2 + entries.length * 12, next, little);
+  // Own entries keep their 4-byte field verbatim (an offset into the file stays valid); added ones are laid out afresh.
+  const laidOut = layoutIfd([...entries, ...adding.values()], offset, little, next);
   const header = target.slice(0, 8);
   new DataView(header.buffer).setUint32(4, offset, little);
-  return concat([header, target.subarray(8), ...pad, ...blobs, newIfd]);
+  return concat([header, target.subarray(8), ...pad, ...blobs, laidOut]);
+}
+
+/** The IPTC-IIM data (resource 0x0404) of a Photoshop image resource block, or null. */
+function iptcOfPhotoshop(block: Uint8Array): Uint8Array | null {
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  let p = 14;
+  while (p + 12 <= block.length && ascii(block, p, 4) === '8BIM') {
+    const id = view.getUint16(p + 4);
+    const nameLen = block[p + 6]!;
+    let q = p + 6 + 1 + nameLen;
+    if ((q - p) & 1) q++; // the Pascal name is padded to an even size
+    if (q + 4 > block.length) return null;
+    const size = view.getUint32(q);
+    const data = q + 4;
+    if (data + size > block.length) return null;
+    if (id === 0x0404) return block.slice(data, data + size);
+    p = data + size + (size & 1);
+  }
+  return null;
 }
 
 /**
