@@ -227,5 +227,23 @@ describe('saving an edited photo', () => {
       for (const text of ['Testcam!', 'Model7', 'Jane Smith', '2024:05:06 07:08:09']) expect(exif).toContain(text);
     }
   });
+
+  it("IPTC in a JPEG's Photoshop block reaches a TIFF output as its IPTC tag (read back by Pillow)", async () => {
+    const iim = [0x1c, 0x02, 0x78, 0x00, 0x08, ...new TextEncoder().encode('A harbour')].slice(0, 5 + 8); // 2:120 caption, 8 bytes
+    const name = [0, 0]; // empty Pascal name, padded to even
+    const resource = [...new TextEncoder().encode('8BIM'), 0x04, 0x04, ...name, 0, 0, 0, iim.length, ...iim, ...(iim.length & 1 ? [0] : [])];
+    const block = [...new TextEncoder().encode('Photoshop 3.0\0'), ...resource];
+    const w = 12, h = 8;
+    const plain = new Uint8Array(await sharp(Buffer.alloc(w * h * 3, 90), { raw: { width: w, height: h, channels: 3 } }).jpeg().toBuffer());
+    const app13 = [0xff, 0xed, (block.length + 2) >> 8, (block.length + 2) & 255, ...block];
+    const source = new Uint8Array([...plain.subarray(0, 2), ...app13, ...plain.subarray(2)]);
+    const { probe, image } = await decodeImage(source);
+    const out = await encodeLikeSource(source, probe, image, { format: 'tiff' });
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'iptc-tiff-')), 'out.tif');
+    writeFileSync(file, out.bytes);
+    const py = spawnSync('/usr/bin/python3', ['-c', 'import sys\nfrom PIL import Image\nv = Image.open(sys.argv[1]).tag_v2.get(33723)\nprint(list(bytes(v)) if v is not None else None)', file], { encoding: 'utf8' });
+    expect(py.stderr).toBe('');
+    expect(JSON.parse(py.stdout.trim())).toEqual(iim);
+  });
 });
 
