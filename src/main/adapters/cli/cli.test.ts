@@ -95,6 +95,12 @@ describe('inpaint-studio CLI', () => {
     const usage = cli('inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'd.png'), '--samples', '99');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--samples must be an integer from 1 to 16');
+    // Numbers are plain decimals: Number() would have read '' as 0, '0x10' as 16 and '1e1' as 10.
+    for (const [flag, value] of [['--grow', ''], ['--feather', '0x10'], ['--samples', '1e1'], ['--strength', '0x1']]) {
+      const r = cli('inpaint', path.join(dir, 'photo.png'), '--mask', path.join(dir, 'mask.png'), '-o', path.join(dir, 'n.png'), flag!, value!);
+      expect([flag, r.code]).toEqual([flag, 2]);
+      expect(r.stderr).toContain(`${flag} must be`);
+    }
   });
 
   it('checks the output before filling: a folder, a file in the way, the original through a link, a segment mask not named .png; a refused fill keeps no project', () => {

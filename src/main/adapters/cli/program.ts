@@ -3,13 +3,14 @@
  * every fill is recorded in the same history the app shows.
  * Errors print one line, `inpaint-studio: <reason>`, and exit non-zero.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FILL_METHODS, SAMPLERS, inpaintParamsSchema, type FillMethod, type ImageFormat } from '../../../shared/api';
 import { StudioError } from '../../../shared/errors';
+import { floatArg, intArg } from './args';
 import { checkOutputPath } from './output-paths';
 import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
@@ -21,22 +22,6 @@ import { runDoctor, runModels } from './doctor';
 import { registerBatchCommand } from './batch-command';
 import { registerSegmentCommand } from './segment-command';
 import { registerEvalCommand } from '../../eval/command';
-
-function intArg(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
-}
-
-function floatArg(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
-    return n;
-  };
-}
 
 const FORMAT_BY_EXT: Record<string, ImageFormat> = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png', '.webp': 'webp', '.tif': 'tiff', '.tiff': 'tiff' };
 

@@ -1,5 +1,6 @@
 /** `inpaint-studio segment`: a selection mask from the segmentation models. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { floatArg, intArg } from './args';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
@@ -18,16 +19,8 @@ export function registerSegmentCommand(program: Command): void {
     .option('--select <class>', 'every detection of a COCO class: person, car, dog, boat, …')
     .option('--point <x,y>', 'the object under this pixel')
     .option('--box <x,y,w,h>', 'the object inside this box')
-    .option('--grow <px>', 'grow the selection by this many pixels (default: 0.3 % of the long side)', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0 || n > 256) throw new InvalidArgumentError('--grow must be an integer from 0 to 256');
-      return n;
-    })
-    .option('--min-score <f>', 'detection confidence threshold 0..1', (v) => {
-      const n = Number(v);
-      if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('--min-score must be from 0 to 1');
-      return n;
-    })
+    .option('--grow <px>', 'grow the selection by this many pixels (default: 0.3 % of the long side)', intArg('--grow', 0, 256))
+    .option('--min-score <f>', 'detection confidence threshold 0..1', floatArg('--min-score', 0, 1))
     .option('--overwrite', 'replace an existing output', false)
     .action(async (image: string, o: SegmentCliOptions) => {
       checkFileName(image);
