@@ -137,5 +137,18 @@ describe('inpaint-studio CLI', () => {
     expect(existsSync(path.join(dir, 'sel.jpg'))).toBe(false);
     expect(projects()).toBe(before); // the refused mask left no project behind
   });
+
+  it('doctor reports and fails when the data folder cannot be written, with the folder as an absolute path', () => {
+    writeFileSync(path.join(dir, 'not-a-folder'), 'x');
+    const run = (dataDir: string) => spawnSync(process.execPath, [bin, 'doctor', '--data-dir', dataDir], { encoding: 'utf8', timeout: 120_000, cwd: dir });
+    const bad = run(path.join('not-a-folder', 'data'));
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain(`Data folder: ${path.join(dir, 'not-a-folder', 'data')} is NOT writable`);
+    expect(bad.stderr.trim()).toMatch(/^inpaint-studio: the data folder .* is not writable/);
+    const good = run('fine-data');
+    expect(good.status).toBe(0);
+    expect(good.stdout).toContain(`Data folder: ${path.join(dir, 'fine-data')} (writable)`);
+    if (process.platform !== 'win32') expect(good.stdout).not.toContain('DirectML');
+  });
 });
 

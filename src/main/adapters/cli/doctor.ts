@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { StudioError } from '../../../shared/errors';
 import { APP_VERSION } from '../../version';
 import { ModelCatalog, modelRoots } from '../../inference/catalog';
 import { probeRuntime, defaultProviders, OnnxSession } from '../../inference/session';
@@ -11,11 +12,14 @@ import { packageRoot } from '../../workers/paths';
 const CUDA_HELP = [
   'NVIDIA GPU (e.g. a GTX/RTX laptop): install the NVIDIA driver, the CUDA 12 runtime and cuDNN 9,',
   'then run `npm run setup:cuda` in the Inpaint Studio folder to fetch ONNX Runtime\'s CUDA provider.',
-  'Windows: DirectML is bundled and needs no setup.',
+  ...(process.platform === 'win32' ? ['DirectML (any DirectX 12 GPU) is bundled and needs no setup.'] : []),
 ];
 
-export async function runDoctor(dataDir: string): Promise<void> {
+/** Prints the report; fails (exit 1) after it when the studio could not work here. */
+export async function runDoctor(dataDirGiven: string): Promise<void> {
+  const dataDir = path.resolve(dataDirGiven);
   const out: string[] = [];
+  const problems: string[] = [];
   out.push(`Inpaint Studio ${APP_VERSION}`);
   out.push(`Node ${process.versions.node} on ${process.platform}/${process.arch}; ${os.cpus().length} CPU threads (${os.cpus()[0]?.model ?? 'unknown CPU'}); ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
   out.push(`sharp ${sharp.versions.sharp ?? '?'} (libvips ${sharp.versions.vips})`);
@@ -27,15 +31,17 @@ export async function runDoctor(dataDir: string): Promise<void> {
     out.push(`Data folder: ${dataDir} (writable)`);
   } catch (err) {
     out.push(`Data folder: ${dataDir} is NOT writable: ${(err as Error).message}`);
+    problems.push(`the data folder ${dataDir} is not writable (choose another with --data-dir)`);
   }
   try {
     const rt = await probeRuntime();
     out.push(`ONNX Runtime ${rt.version}; providers in this build: ${rt.backends.map((b) => `${b.name}${b.bundled ? '' : ' (needs extra files)'}`).join(', ')}`);
   } catch (err) {
     out.push(`ONNX Runtime could not start: ${(err as Error).message}`);
+    problems.push('ONNX Runtime could not start (diffusion fills are unavailable)');
   }
   const catalog = new ModelCatalog(modelRoots(packageRoot(), dataDir));
-  const { models, problems } = await catalog.list();
+  const { models, problems: modelProblems } = await catalog.list();
   const first = (await catalog.photoModels())[0];
   if (first) {
     const file = path.join(first.dir, first.manifest.file);
@@ -49,10 +55,11 @@ export async function runDoctor(dataDir: string): Promise<void> {
     }
   }
   out.push(`Models: ${models.length ? models.map((m) => m.id).join(', ') : 'none installed (PatchMatch only)'}`);
-  for (const p of problems) out.push(`  problem: ${p}`);
+  for (const p of modelProblems) out.push(`  problem: ${p}`);
   out.push('Fill methods: patchmatch (CPU, always)' + (models.length ? ', diffusion' : ''));
   out.push('', ...CUDA_HELP);
   console.log(out.join('\n'));
+  if (problems.length) throw new StudioError('NOT_AVAILABLE', problems.join('; '));
 }
 
 export async function runModels(dataDir: string): Promise<void> {
