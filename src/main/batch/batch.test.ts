@@ -67,7 +67,8 @@ describe('batch on a mixed folder', () => {
 
     const out = path.join(root, 'mixed-out');
     const r = cli(['batch', input, '-o', out, '--masks', masks, '--data-dir', path.join(root, 'data'), '--no-progress']);
-    expect(r.status).toBe(0);
+    expect(r.status).toBe(1); // some photos failed
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('inpaint-studio: 3 of 7 photos failed (listed above)');
     expect(r.stdout).toMatch(/4 done, 3 failed, 0 skipped, 0 pending of 7/);
     expect(r.stdout).toMatch(/e-truncated\.jpg: .*could not be decoded/);
     expect(r.stdout).toMatch(/f-notes\.jpg: .*not a JPEG, PNG, WebP or TIFF/);
@@ -83,7 +84,7 @@ describe('batch on a mixed folder', () => {
 
     // A second run over the same folders finds nothing to redo.
     const again = cli(['batch', input, '-o', out, '--masks', masks, '--data-dir', path.join(root, 'data'), '--no-progress', '--resume']);
-    expect(again.status).toBe(0);
+    expect(again.status).toBe(1);
     expect(again.stdout).toMatch(/4 done, 3 failed/);
   });
 });
@@ -98,6 +99,7 @@ describe('batch with automatic masks', () => {
     const out = path.join(root, 'people-out');
     const r = cli(['batch', input, '-o', out, '--select', 'person', '--data-dir', path.join(root, 'data'), '--no-progress']);
     expect(r.stderr + r.stdout).toMatch(/1 done, 0 failed, 1 skipped/);
+    expect(r.status).toBe(0); // a skipped photo is not a failure
     expect(r.stdout).toMatch(/still-life\.jpg: no person found in this photo/);
     expect(readdirSync(out)).toContain('portrait.jpg');
   }, 120_000);
@@ -164,5 +166,64 @@ describe('a killed batch resumes without redoing or corrupting anything', () => 
     }
     // no original changed
     expect(hashesOf(input)).toEqual(before);
+  }, 240_000);
+});
+
+describe('batch exit codes', () => {
+  it('whole-batch problems fail once, in one line, before any photo: usage errors exit 2', async () => {
+    const input = path.join(root, 'once');
+    mkdirSync(input);
+    for (let i = 0; i < 3; i++) await sharp(scene(60, 40, i), { raw: { width: 60, height: 40, channels: 3 } }).png().toFile(path.join(input, `p${i}.png`));
+    const badMask = path.join(root, 'not-a-mask.png');
+    writeFileSync(badMask, 'not a png');
+    const dataDir = path.join(root, 'once-data');
+    const cases: [string[], number, RegExp][] = [
+      [['--select', 'dragon'], 2, /^inpaint-studio: "dragon" is not a class the detector knows \(/],
+      [['--mask', badMask, '--resume'], 2, /^inpaint-studio: there is no earlier batch job for .* run without --resume to start one$/],
+      [['--mask', badMask], 1, /^inpaint-studio: mask .*not-a-mask\.png could not be read as a mask/],
+      [[], 2, /^inpaint-studio: give exactly one of --mask/],
+    ];
+    for (const [extra, code, line] of cases) {
+      const r = cli(['batch', input, '-o', path.join(root, 'once-out'), ...extra, '--data-dir', dataDir, '--no-progress']);
+      expect([extra, r.status]).toEqual([extra, code]);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(line);
+      expect(r.stdout).toBe('');
+    }
+    // No job was recorded for any of them.
+    const db = new Database(path.join(dataDir, 'history.sqlite'), { readonly: true });
+    try { expect((db.prepare('SELECT COUNT(*) AS n FROM batch_jobs').get() as { n: number }).n).toBe(0); } finally { db.close(); }
+  }, 120_000);
+
+  it('Ctrl-C pauses the job and exits 130; --resume finishes it and exits 0', async () => {
+    const input = path.join(root, 'interrupt');
+    mkdirSync(input);
+    const w = 360, h = 240, n = 24;
+    for (let i = 0; i < n; i++) {
+      await sharp(scene(w, h, i), { raw: { width: w, height: h, channels: 3 } }).png().toFile(path.join(input, `frame-${String(i).padStart(3, '0')}.png`));
+    }
+    const maskFile = path.join(root, 'interrupt-dust.png');
+    writeFileSync(maskFile, await dustMask(w, h));
+    const dataDir = path.join(root, 'interrupt-data');
+    const args = ['batch', input, '-o', path.join(root, 'interrupt-out'), '--mask', maskFile, '--data-dir', dataDir, '--no-progress'];
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+    const dbFile = path.join(dataDir, 'history.sqlite');
+    const doneCount = () => {
+      try {
+        const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+        try { return (db.prepare(`SELECT COUNT(*) AS n FROM batch_items WHERE status = 'done'`).get() as { n: number }).n; } finally { db.close(); }
+      } catch { return 0; }
+    };
+    const deadline = Date.now() + 120_000;
+    while (doneCount() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(stdout).toMatch(/Batch \d+ paused: .* of 24/);
+    expect(code).toBe(130);
+    const resumed = cli([...args, '--resume']);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toMatch(/24 done, 0 failed, 0 skipped, 0 pending of 24/);
   }, 240_000);
 });

@@ -6,7 +6,7 @@
  * its reason and the job goes on; a killed process loses at most the item in
  * flight, which the next run redoes.
  */
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { ImageFormat, InpaintParams } from '../../shared/api';
@@ -15,12 +15,13 @@ import { maskBounds } from '../../shared/mask-ops';
 import type { BatchCounts, BatchItemRow, BatchRepository } from '../history/batch-repository';
 import { sha256, writeFileAtomic } from '../history/store';
 import { pasteImage } from '../imaging/composite';
-import { decodeImage, encodeLikeSource, extensionOf, type ImageProbe, type RawImage } from '../imaging/io';
+import { decodeImage, encodeLikeSource, extensionOf, readMetadata, type ImageProbe, type RawImage } from '../imaging/io';
 import type { LoadedModel } from '../inference/models';
 import { checkMaskUsable } from '../pipeline/mask-input';
 import { runInpaint } from '../pipeline/inpaint';
 import { contextRect } from '../pipeline/diffusion-stage';
 import { fitMask, orientMask, readMaskFile, type MaskFit, type SizedMask } from './batch-mask';
+import { findMaskFile, isInside, maskCandidates, sameFileId, type FileId } from './scan';
 import { composeLayers, type SegmentationEngine } from '../segmentation/engine';
 import { toRgb8 } from '../segmentation/image';
 
@@ -55,10 +56,15 @@ interface Decoded { readonly bytes: Uint8Array; readonly probe: ImageProbe; read
 /** The names writeFileAtomic gives its temporary files. */
 const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
-const MASK_NAMES = (stem: string) => [`${stem}.png`, `${stem}.mask.png`, `${stem}-mask.png`, `${stem}_mask.png`];
+/** Where the photo at `relPath` (in `format`) is written, relative to the output folder. */
+export function outputRelPath(relPath: string, format: ImageFormat, options: Pick<BatchOptions, 'format' | 'suffix'>): string {
+  const p = path.parse(relPath);
+  return path.join(p.dir, `${p.name}${options.suffix}.${extensionOf(options.format === 'keep' ? format : options.format)}`);
+}
 
 export class BatchRunner {
   private sharedMask: Promise<SizedMask> | null = null;
+  private folders: Promise<{ input: Stats; output: Stats; outputInsideInput: boolean }> | null = null;
 
   constructor(
     private readonly repo: BatchRepository,
@@ -71,9 +77,7 @@ export class BatchRunner {
   ) {}
 
   outputPathFor(relPath: string, probe: ImageProbe): string {
-    const p = path.parse(relPath);
-    const format = this.options.format === 'keep' ? probe.format : this.options.format;
-    return path.join(this.outputDir, p.dir, `${p.name}${this.options.suffix}.${extensionOf(format)}`);
+    return path.join(this.outputDir, outputRelPath(relPath, probe.format, this.options));
   }
 
   private async read(item: BatchItemRow): Promise<Decoded> {
@@ -84,7 +88,8 @@ export class BatchRunner {
     return { bytes, probe, image };
   }
 
-  private async maskFor(item: BatchItemRow, d: Decoded): Promise<Uint8Array> {
+  /** The mask for an item and the file it came from (null when it was made, not read). */
+  private async maskFor(item: BatchItemRow, d: Decoded, sourceId: FileId): Promise<{ data: Uint8Array; file: string | null }> {
     const strategy = this.options.mask;
     const swap = d.probe.orientation >= 5 && d.probe.orientation <= 8;
     switch (strategy.kind) {
@@ -94,56 +99,103 @@ export class BatchRunner {
         const storedW = swap ? d.image.height : d.image.width;
         const storedH = swap ? d.image.width : d.image.height;
         const fitted = await fitMask(await this.sharedMask, storedW, storedH, strategy.fit);
-        return orientMask(fitted, d.probe.orientation).data;
+        return { data: orientMask(fitted, d.probe.orientation).data, file: strategy.file };
       }
       case 'masks': {
-        const stem = path.join(path.dirname(item.relPath), path.parse(item.relPath).name);
-        for (const name of MASK_NAMES(stem)) {
-          const file = path.join(strategy.dir, name);
-          const bytes = await fs.readFile(file).catch(() => null);
-          if (!bytes) continue;
-          // Per-image masks are drawn on the photo as displayed (after rotation).
-          const m = await readMaskFile(new Uint8Array(bytes), name);
-          return (await fitMask(m, d.image.width, d.image.height, strategy.fit)).data;
+        const file = await findMaskFile(strategy.dir, item.relPath, sourceId);
+        const bytes = file ? await fs.readFile(file).catch(() => null) : null;
+        if (!file || !bytes) {
+          const names = maskCandidates(path.basename(item.relPath));
+          throw new StudioError('NOT_FOUND', `no mask for ${item.relPath} in ${strategy.dir} (looked for ${names.join(', ')}${names[0] === path.basename(item.relPath) ? '; a photo is not its own mask' : ''})`);
         }
-        throw new StudioError('NOT_FOUND', `no mask for ${item.relPath} in ${strategy.dir} (looked for ${MASK_NAMES(path.parse(item.relPath).name).join(', ')})`);
+        // Per-image masks are drawn on the photo as displayed (after rotation).
+        const m = await readMaskFile(new Uint8Array(bytes), path.relative(strategy.dir, file));
+        return { data: (await fitMask(m, d.image.width, d.image.height, strategy.fit)).data, file };
       }
       case 'select': {
         if (!this.segmentation) throw new StudioError('NOT_AVAILABLE', `automatic masks (--select ${strategy.className}) need the segmentation models`);
         const { layers } = await this.segmentation.selectByClass(toRgb8(d.image), strategy.className);
         if (layers.length === 0) throw new StudioError('MASK_EMPTY', `no ${strategy.className} found in this photo`);
-        return composeLayers(layers, d.image.width, d.image.height);
+        return { data: composeLayers(layers, d.image.width, d.image.height), file: null };
       }
     }
   }
 
-  private async processItem(item: BatchItemRow, decoded: Promise<Decoded>, signal: AbortSignal): Promise<{ status: 'done' | 'skipped'; reason: string | null; outputPath: string; outputHash: string | null; inputHash: string }> {
+  /** The input and output folders as files (for comparisons that survive links and case-insensitive names). */
+  private folderIds(): Promise<{ input: Stats; output: Stats; outputInsideInput: boolean }> {
+    this.folders ??= (async () => {
+      const input = await fs.stat(this.inputDir);
+      const output = await fs.stat(this.outputDir);
+      return { input, output, outputInsideInput: await isInside(this.outputDir, input) };
+    })();
+    return this.folders;
+  }
+
+  /** Another item of this job that claimed or wrote `out` (two photos with one output name), if any. */
+  private async otherOwner(item: BatchItemRow, out: string): Promise<string | null> {
+    for (const o of this.repo.outputOwners(this.jobId, item.id, out)) {
+      if (o.outputPath === out) return o.relPath;
+      // Differs only in case: the same file on a case-insensitive file system.
+      const [a, b] = await Promise.all([fs.stat(o.outputPath).catch(() => null), fs.stat(out).catch(() => null)]);
+      if (a && b && sameFileId(a, b)) return o.relPath;
+    }
+    return null;
+  }
+
+  private async processItem(item: BatchItemRow, decoded: Promise<Decoded>, signal: AbortSignal): Promise<{ status: 'done' | 'skipped'; reason: string | null; outputPath: string | null; outputHash: string | null; inputHash: string }> {
     const d = await decoded;
     const inputHash = sha256(d.bytes);
     const out = this.outputPathFor(item.relPath, d.probe);
+    const rel = path.relative(this.outputDir, out);
     const source = path.resolve(this.inputDir, item.relPath);
+    const sourceId = await fs.stat(source);
     if (path.resolve(out) === source) throw new StudioError('FORBIDDEN_PATH', 'the output would overwrite the original');
-    // An output left by this item's own interrupted attempt is ours to replace.
-    const exists = await fs.access(out, fsConstants.F_OK).then(() => true, () => false);
-    if (exists && !this.options.overwrite && item.attempts <= 1) {
-      return { status: 'skipped', reason: `${path.relative(this.outputDir, out)} already exists (use --overwrite)`, outputPath: out, outputHash: null, inputHash };
+    const other = await this.otherOwner(item, out);
+    if (other !== null) {
+      throw new StudioError('OUTPUT_EXISTS', `${item.relPath} and ${other} would both be written to ${rel}; put photos with the same name in separate folders`);
     }
-    let mask: Uint8Array;
+    const existing = await fs.stat(out).catch(() => null);
+    if (existing) {
+      // Through a link, or a name that differs only in case, the output can be an original.
+      if (sameFileId(existing, sourceId)) throw new StudioError('FORBIDDEN_PATH', `the output ${out} is the original itself (through a link or another spelling): originals are never overwritten`);
+      const folders = await this.folderIds();
+      if (!folders.outputInsideInput && await isInside(out, folders.input)) throw new StudioError('FORBIDDEN_PATH', `the output ${out} is inside the input folder: originals are never overwritten`);
+      if (!existing.isFile()) throw new StudioError('OUTPUT_EXISTS', `${rel} exists and is not a file`);
+      // Replaced only with --overwrite, or when this item claimed the path before an interrupted attempt wrote it.
+      if (!this.options.overwrite && item.outputPath !== out) {
+        return { status: 'skipped', reason: `${rel} already exists (use --overwrite)`, outputPath: null, outputHash: null, inputHash };
+      }
+    }
+    let mask: { data: Uint8Array; file: string | null };
     try {
-      mask = await this.maskFor(item, d);
-      checkMaskUsable(mask);
+      mask = await this.maskFor(item, d, sourceId);
+      checkMaskUsable(mask.data);
     } catch (err) {
       // Nothing to remove in this frame (e.g. no person found): leave it alone, say why.
-      if (err instanceof StudioError && err.code === 'MASK_EMPTY') return { status: 'skipped', reason: err.message, outputPath: out, outputHash: null, inputHash };
+      if (err instanceof StudioError && err.code === 'MASK_EMPTY') return { status: 'skipped', reason: err.message, outputPath: null, outputHash: null, inputHash };
       throw err;
     }
-    const [sample] = await runInpaint({ image: d.image, mask, params: { ...this.options.params, samples: 1 }, signal, ...(this.model ? { model: this.model } : {}) });
+    if (existing && mask.file) {
+      const maskId = await fs.stat(mask.file).catch(() => null);
+      if (maskId && sameFileId(existing, maskId)) throw new StudioError('FORBIDDEN_PATH', `the output ${rel} is this photo's mask ${mask.file}: masks are never overwritten`);
+    }
+    const icc = this.model && d.probe.hasIcc ? (await readMetadata(d.bytes)).icc : null;
+    const [sample] = await runInpaint({
+      image: d.image, mask: mask.data, params: { ...this.options.params, samples: 1 }, signal,
+      ...(this.model ? { model: this.model } : {}), ...(icc ? { icc } : {}),
+    });
     const result: RawImage = { ...d.image, data: d.image.data.slice() };
     pasteImage(result, sample!.crop, sample!.region.x, sample!.region.y);
     const format = this.options.format === 'keep' ? d.probe.format : this.options.format;
     const encoded = await encodeLikeSource(d.bytes, d.probe, result, { format, quality: this.options.quality });
+    // A file that appeared while this one was filled is someone else's.
+    if (!existing && !this.options.overwrite && item.outputPath !== out && await fs.stat(out).then(() => true, () => false)) {
+      return { status: 'skipped', reason: `${rel} appeared while this photo was filled; it was left alone (use --overwrite)`, outputPath: null, outputHash: null, inputHash };
+    }
+    // Claimed before writing: an attempt after a crash may replace this file, and no other.
+    this.repo.claimOutput(item.id, out);
     await writeFileAtomic(out, encoded.bytes);
-    if (this.options.contactSheet) await this.writeThumbs(item, d.image, result, mask);
+    if (this.options.contactSheet) await this.writeThumbs(item, d.image, result, mask.data);
     return { status: 'done', reason: null, outputPath: out, outputHash: sha256(encoded.bytes), inputHash };
   }
 
@@ -190,7 +242,7 @@ export class BatchRunner {
         const r = await this.processItem(item, decoded, signal);
         status = r.status;
         reason = r.reason;
-        this.repo.finishItem(item.id, { status: r.status, ...(r.reason ? { errorCode: 'SKIPPED', error: r.reason } : {}), outputPath: r.outputPath, ...(r.outputHash ? { outputHash: r.outputHash } : {}), inputHash: r.inputHash, millis: Math.round(performance.now() - started) });
+        this.repo.finishItem(item.id, { status: r.status, ...(r.reason ? { errorCode: 'SKIPPED', error: r.reason } : {}), ...(r.outputPath ? { outputPath: r.outputPath } : {}), ...(r.outputHash ? { outputHash: r.outputHash } : {}), inputHash: r.inputHash, millis: Math.round(performance.now() - started) });
       } catch (err) {
         const wire = toWireError(err);
         if (wire.code === 'CANCELLED' || signal.aborted) {

@@ -4,19 +4,23 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { ImageFormat } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import type { BatchCounts, BatchJobRow, BatchRepository } from '../history/batch-repository';
 import type { LoadedModel } from '../inference/models';
-import { BatchRunner, type BatchItemOutcome, type BatchOptions } from './engine';
+import { BatchRunner, outputRelPath, type BatchItemOutcome, type BatchOptions } from './engine';
+import { readMaskFile } from './batch-mask';
+import { checkMaskUsable } from '../pipeline/mask-input';
 import { SegmentationEngine } from '../segmentation/engine';
-import { scanFolder } from './scan';
+import { pathInside, sameFileId, scanFolder, withoutMasks } from './scan';
 import { writeContactSheet } from './contact-sheet';
 
 export interface BatchSummary {
   readonly jobId: number;
   readonly counts: BatchCounts;
   readonly seconds: number;
-  readonly failures: readonly { relPath: string; reason: string }[];
+  /** Photos not written: failed (a problem) or skipped (output exists, nothing to remove). */
+  readonly failures: readonly { relPath: string; reason: string; status: 'failed' | 'skipped'; code: string | null }[];
   readonly contactSheet: string | null;
   readonly status: BatchJobRow['status'];
 }
@@ -27,12 +31,72 @@ async function checkDir(dir: string, what: string): Promise<void> {
   if (!st.isDirectory()) throw new StudioError('BAD_REQUEST', `${what} ${dir} is not a folder`);
 }
 
+/** A shared mask that cannot be read, a missing masks folder or a class the detector does not know fails the job once, not every photo. */
+async function checkMaskStrategy(options: BatchOptions): Promise<void> {
+  const strategy = options.mask;
+  switch (strategy.kind) {
+    case 'mask': {
+      const st = await fs.stat(strategy.file).catch(() => null);
+      if (!st) throw new StudioError('NOT_FOUND', `mask ${strategy.file} does not exist`);
+      if (!st.isFile()) throw new StudioError('BAD_MASK', `mask ${strategy.file} is not a file`);
+      const bytes = await fs.readFile(strategy.file).catch((err: Error) => { throw new StudioError('BAD_MASK', `mask ${strategy.file} could not be read: ${err.message}`); });
+      const mask = await readMaskFile(new Uint8Array(bytes), `mask ${strategy.file}`);
+      checkMaskUsable(mask.data);
+      return;
+    }
+    case 'masks':
+      return checkDir(strategy.dir, 'the masks folder');
+    case 'select': {
+      const segmentation = SegmentationEngine.create();
+      try {
+        const classes = await segmentation.classNames();
+        if (!classes.includes(strategy.className)) throw new StudioError('BAD_REQUEST', `"${strategy.className}" is not a class the detector knows (${classes.join(', ')})`);
+      } finally {
+        await segmentation.close();
+      }
+    }
+  }
+}
+
+const FORMAT_OF_EXTENSION: Readonly<Record<string, ImageFormat>> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', tif: 'tiff', tiff: 'tiff', webp: 'webp' };
+
+/** Output names shared by more than one photo (`x.jpg` and `x.png` with --format png), judged by extension. */
+function outputCollisions(files: readonly string[], options: Pick<BatchOptions, 'format' | 'suffix'>): string[][] {
+  const byOutput = new Map<string, string[]>();
+  for (const f of files) {
+    const format = FORMAT_OF_EXTENSION[path.extname(f).slice(1).toLowerCase()];
+    if (!format) continue; // not an image we can read: it fails on its own
+    const out = outputRelPath(f, format, options);
+    byOutput.set(out, [...(byOutput.get(out) ?? []), f]);
+  }
+  return [...byOutput].filter(([, v]) => v.length > 1).map(([out, v]) => [...v, out]);
+}
+
+/**
+ * Two photos that would be written to one output file fail the whole job up
+ * front, nothing written: which one "won" would depend on the order, and the
+ * other's result would be lost.
+ */
+function checkOutputNames(files: readonly string[], options: BatchOptions): void {
+  const collisions = outputCollisions(files, options);
+  if (collisions.length === 0) return;
+  const shown = collisions.slice(0, 5).map((c) => `${c.slice(0, -1).join(' and ')} → ${c.at(-1)!}`).join('; ');
+  const more = collisions.length > 5 ? `; and ${collisions.length - 5} more` : '';
+  const keepFixes = options.format !== 'keep' && outputCollisions(files, { ...options, format: 'keep' }).length === 0;
+  throw new StudioError('BAD_REQUEST', `photos would be written to the same output file: ${shown}${more}. Put photos with the same name in separate folders${keepFixes ? ' or keep each photo\'s format (--format keep)' : ''}`);
+}
+
 export class BatchManager {
   private readonly running = new Map<number, AbortController>();
 
   constructor(private readonly repo: BatchRepository, private readonly loadModel: (id: string) => Promise<LoadedModel>) {}
 
-  /** A new job, or (resume = true) the latest job for the same folders (a finished one just reports). */
+  /**
+   * A new job, or (resume = true) the latest job for the same folders (a
+   * finished one just reports). Whole-batch problems (no earlier job to
+   * resume, an unreadable shared mask, an unknown class, two photos with one
+   * output name) fail here, once, before anything is written.
+   */
   async create(inputDir: string, outputDir: string, options: BatchOptions, resume: boolean): Promise<{ jobId: number; resumed: boolean }> {
     const input = path.resolve(inputDir);
     const output = path.resolve(outputDir);
@@ -41,14 +105,32 @@ export class BatchManager {
     if (resume) {
       const existing = this.repo.latestJobFor(input, output);
       if (existing) return { jobId: existing.id, resumed: true };
+      throw new StudioError('BAD_REQUEST', `there is no earlier batch job for ${input} → ${output} to resume; run without --resume to start one`);
     }
-    if (options.mask.kind === 'mask') await fs.access(options.mask.file).catch(() => { throw new StudioError('NOT_FOUND', `mask ${options.mask.kind === 'mask' ? options.mask.file : ''} does not exist`); });
-    if (options.mask.kind === 'masks') await checkDir(options.mask.dir, 'the masks folder');
+    await checkMaskStrategy(options);
+    const outStat = await fs.stat(output).catch(() => null);
+    if (outStat && !outStat.isDirectory()) throw new StudioError('BAD_REQUEST', `the output folder ${output} is not a folder`);
     await fs.mkdir(output, { recursive: true });
+    // Compared as files, not path strings: a link or another spelling of a name can be the input folder.
+    const inputId = await fs.stat(input);
+    if (sameFileId(inputId, await fs.stat(output))) {
+      throw new StudioError('FORBIDDEN_PATH', `the output folder ${output} is the input folder ${input} (through a link or another spelling): originals are never overwritten`);
+    }
     // Outputs written inside the input folder must not become inputs of a later scan.
-    const outputInsideInput = output.startsWith(input + path.sep);
-    const files = await scanFolder(input, { recursive: options.recursive, types: options.types, exclude: outputInsideInput ? [output] : [] });
+    let files = await scanFolder(input, { recursive: options.recursive, types: options.types, exclude: [output] });
+    if (options.mask.kind === 'masks') {
+      // Masks kept next to the photos are masks, not photos to fill.
+      const masksInInput = await pathInside(options.mask.dir, inputId);
+      if (masksInInput !== null) files = await withoutMasks(input, files, options.mask.dir, masksInInput);
+    }
+    if (options.mask.kind === 'mask') {
+      const maskId = await fs.stat(options.mask.file);
+      const kept: string[] = [];
+      for (const f of files) if (!sameFileId(await fs.stat(path.join(input, f)), maskId)) kept.push(f);
+      files = kept;
+    }
     if (files.length === 0) throw new StudioError('NOT_FOUND', `no images (${options.types.join(', ')}) in ${input}${options.recursive ? '' : ' (add --recursive for subfolders)'}`);
+    checkOutputNames(files, options);
     return { jobId: this.repo.createJob(input, output, options, files), resumed: false };
   }
 
@@ -93,7 +175,7 @@ export class BatchManager {
     const items = this.repo.items(jobId);
     return {
       jobId, seconds, counts: this.repo.counts(jobId), status: this.repo.job(jobId).status, contactSheet: null,
-      failures: items.filter((i) => i.status === 'failed' || i.status === 'skipped').map((i) => ({ relPath: i.relPath, reason: i.error ?? i.status })),
+      failures: items.flatMap((i) => (i.status === 'failed' || i.status === 'skipped' ? [{ relPath: i.relPath, reason: i.error ?? i.status, status: i.status, code: i.errorCode }] : [])),
     };
   }
 }

@@ -83,8 +83,29 @@ export class BatchRepository {
     return r ? toItem(r) : null;
   }
 
+  /**
+   * Records, before anything is written, that this item claims `outputPath`:
+   * the file did not exist when it decided to write, or --overwrite was given.
+   * A later attempt of the same item may replace that file; no other file.
+   */
+  claimOutput(id: number, outputPath: string): void {
+    this.db.prepare('UPDATE batch_items SET output_path = ? WHERE id = ?').run(outputPath, id);
+  }
+
+  /**
+   * Other items of the job that claimed or wrote an output at this path, or at
+   * one that differs only in ASCII case (the same file on a case-insensitive
+   * file system; the caller checks).
+   */
+  outputOwners(jobId: number, itemId: number, outputPath: string): { relPath: string; outputPath: string; status: BatchItemStatus }[] {
+    return (this.db.prepare(`SELECT rel_path, output_path, status FROM batch_items WHERE job_id = ? AND id <> ? AND output_path IS NOT NULL AND lower(output_path) = lower(?) ORDER BY id`)
+      .all(jobId, itemId, outputPath) as { rel_path: string; output_path: string; status: BatchItemStatus }[])
+      .map((r) => ({ relPath: r.rel_path, outputPath: r.output_path, status: r.status }));
+  }
+
+  /** Ends an item. `outputPath` is the file it wrote; an earlier claim is kept (it still names the file this item may replace). */
   finishItem(id: number, result: { status: 'done' | 'failed' | 'skipped'; errorCode?: string; error?: string; outputPath?: string; outputHash?: string; inputHash?: string; millis: number }): void {
-    this.db.prepare(`UPDATE batch_items SET status = ?, error_code = ?, error = ?, output_path = ?, output_hash = ?, input_hash = ?, millis = ?, finished_at = ? WHERE id = ?`)
+    this.db.prepare(`UPDATE batch_items SET status = ?, error_code = ?, error = ?, output_path = COALESCE(?, output_path), output_hash = ?, input_hash = ?, millis = ?, finished_at = ? WHERE id = ?`)
       .run(result.status, result.errorCode ?? null, result.error ?? null, result.outputPath ?? null, result.outputHash ?? null, result.inputHash ?? null, result.millis, now(), id);
   }
 

@@ -1,9 +1,9 @@
 /** `inpaint-studio batch`: a folder job with a progress bar, resumable after a crash. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import path from 'node:path';
 import { FILL_METHODS, SAMPLERS, inpaintParamsSchema, type FillMethod, type ImageFormat } from '../../../shared/api';
-import { StudioError } from '../../../shared/errors';
+import { ERROR_CODES, StudioError, type ErrorCode } from '../../../shared/errors';
 import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
 import { APP_VERSION } from '../../version';
@@ -24,13 +24,31 @@ const int = (name: string, min: number, max: number) => (v: string) => {
   return n;
 };
 
+const isErrorCode = (c: string | null | undefined): c is ErrorCode => (ERROR_CODES as readonly string[]).includes(c ?? '');
+
+/** Exit code when Ctrl-C paused the job (128 + SIGINT, as shells report it). */
+const INTERRUPTED = 130;
+
+/** A usage error: one line, exit code 2 (runCli returns 2 for commander errors without printing them again). */
+function usageError(message: string): CommanderError {
+  console.error(`inpaint-studio: ${message}`);
+  return new CommanderError(2, 'commander.batchUsage', message);
+}
+
+/**
+ * Exit codes: 0 when every photo was written or skipped, 1 when any failed
+ * (a StudioError naming how many), 130 when Ctrl-C paused the job, 2 for
+ * usage errors (an unknown class, --resume without an earlier job, …).
+ */
 async function batchCommand(inputDir: string, o: BatchCliOptions): Promise<void> {
   const strategies = [o.mask, o.masks, o.select].filter((x) => x !== undefined);
-  if (strategies.length !== 1 && !o.resume) throw new StudioError('BAD_REQUEST', 'give exactly one of --mask <file>, --masks <dir> or --select <class>');
+  if (strategies.length !== 1 && !o.resume) throw usageError('give exactly one of --mask <file>, --masks <dir> or --select <class>');
   const mask: MaskStrategy = o.mask ? { kind: 'mask', file: path.resolve(o.mask), fit: o.maskFit }
     : o.masks ? { kind: 'masks', dir: path.resolve(o.masks), fit: o.maskFit }
     : { kind: 'select', className: o.select ?? '' };
   const service = new StudioService({ dataDir: o.dataDir, mode: 'cli', version: APP_VERSION });
+  let failure: StudioError | null = null;
+  let exitCode: number | null = null;
   try {
     const params = await service.resolveBatchParams(inpaintParamsSchema.parse({
       method: o.method, samples: 1, seed: o.seed, grow: o.grow, feather: o.feather,
@@ -40,7 +58,10 @@ async function batchCommand(inputDir: string, o: BatchCliOptions): Promise<void>
       mask, params, recursive: o.recursive, types: o.types.split(',').map((t) => t.trim()).filter(Boolean),
       overwrite: o.overwrite, suffix: o.suffix, format: o.format, quality: o.quality, contactSheet: o.contactSheet,
     };
-    const { jobId, resumed } = await service.batch.create(inputDir, o.output, options, o.resume);
+    const { jobId, resumed } = await service.batch.create(inputDir, o.output, options, o.resume).catch((err: unknown) => {
+      // Arguments that cannot work (unknown class, nothing to resume, two photos for one output name): usage errors.
+      throw err instanceof StudioError && err.code === 'BAD_REQUEST' ? usageError(err.message) : err;
+    });
     const before = service.batch.summary(jobId, 0).counts;
     console.error(resumed ? `Resuming batch ${jobId}: ${before.done + before.failed + before.skipped} of ${before.total} already handled.` : `Batch ${jobId}: ${before.total} images.`);
     if (resumed && before.pending === 0 && before.running === 0) console.error(`Batch ${jobId} has nothing left to do.`);
@@ -48,9 +69,10 @@ async function batchCommand(inputDir: string, o: BatchCliOptions): Promise<void>
       ? new SingleBar({ format: ' {bar} {value}/{total} | {rate}/min | ETA {eta_formatted} | {last}', hideCursor: true }, Presets.shades_classic)
       : null;
     const startedAt = Date.now();
+    let interrupted = false;
     let handledNow = 0;
     bar?.start(before.total, before.total - before.pending - before.running, { rate: '0', last: '' });
-    process.once('SIGINT', () => { service.batch.pause(jobId); });
+    process.once('SIGINT', () => { interrupted = true; service.batch.pause(jobId); });
     const summary = await service.batch.run(jobId, (r) => {
       handledNow++;
       const perMin = (handledNow / Math.max(1e-3, (Date.now() - startedAt) / 60000)).toFixed(1);
@@ -63,9 +85,17 @@ async function batchCommand(inputDir: string, o: BatchCliOptions): Promise<void>
     for (const f of summary.failures) console.log(`  ${f.relPath}: ${f.reason}`);
     if (summary.contactSheet) console.log(`Contact sheet: ${summary.contactSheet}`);
     if (summary.status !== 'done') console.log(`Resume with: inpaint-studio batch ${JSON.stringify(inputDir)} -o ${JSON.stringify(o.output)} --resume`);
+    if (interrupted && summary.status !== 'done') exitCode = INTERRUPTED;
+    else if (c.failed > 0) {
+      const code = summary.failures.find((f) => f.status === 'failed')?.code;
+      failure = new StudioError(isErrorCode(code) ? code : 'INTERNAL', `${c.failed} of ${c.total} photos failed (listed above)`);
+    }
   } finally {
     await service.close();
   }
+  if (failure) throw failure;
+  // runCli knows 0, 1 and 2 only; an interrupted job ends here, after the history was closed.
+  if (exitCode !== null) process.exit(exitCode);
 }
 
 export function registerBatchCommand(program: Command): void {
