@@ -222,6 +222,7 @@ describe('batch exit codes', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
     expect(stdout).toMatch(/Batch \d+ paused: .* of 24/);
     expect(code).toBe(130);
+    expect(stdout).toContain(`--resume --data-dir ${JSON.stringify(dataDir)}`); // the hint works as printed
     const resumed = cli([...args, '--resume']);
     expect(resumed.status).toBe(0);
     expect(resumed.stdout).toMatch(/24 done, 0 failed, 0 skipped, 0 pending of 24/);

@@ -17,3 +17,11 @@ export function floatArg(name: string, min: number, max: number) {
     return n;
   };
 }
+
+/** Ends a command with this exit code and no further message (what it had to say is printed). */
+export class CliExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'CliExit';
+  }
+}

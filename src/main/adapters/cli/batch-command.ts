@@ -8,6 +8,7 @@ import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
 import { APP_VERSION } from '../../version';
 import { DEFAULT_TYPES } from '../../batch/scan';
+import { CliExit } from './args';
 import type { BatchOptions, MaskStrategy } from '../../batch/engine';
 import type { MaskFit } from '../../batch/batch-mask';
 
@@ -84,7 +85,8 @@ async function batchCommand(inputDir: string, o: BatchCliOptions): Promise<void>
     console.log(`Batch ${jobId} ${summary.status}: ${c.done} done, ${c.failed} failed, ${c.skipped} skipped, ${c.pending} pending of ${c.total} in ${summary.seconds.toFixed(1)} s.`);
     for (const f of summary.failures) console.log(`  ${f.relPath}: ${f.reason}`);
     if (summary.contactSheet) console.log(`Contact sheet: ${summary.contactSheet}`);
-    if (summary.status !== 'done') console.log(`Resume with: inpaint-studio batch ${JSON.stringify(inputDir)} -o ${JSON.stringify(o.output)} --resume`);
+    const dataDir = path.resolve(o.dataDir) === path.resolve(defaultDataDir()) ? '' : ` --data-dir ${JSON.stringify(o.dataDir)}`;
+    if (summary.status !== 'done') console.log(`Resume with: inpaint-studio batch ${JSON.stringify(inputDir)} -o ${JSON.stringify(o.output)} --resume${dataDir}`);
     if (interrupted && summary.status !== 'done') exitCode = INTERRUPTED;
     else if (c.failed > 0) {
       const code = summary.failures.find((f) => f.status === 'failed')?.code;
@@ -94,8 +96,8 @@ async function batchCommand(inputDir: string, o: BatchCliOptions): Promise<void>
     await service.close();
   }
   if (failure) throw failure;
-  // runCli knows 0, 1 and 2 only; an interrupted job ends here, after the history was closed.
-  if (exitCode !== null) process.exit(exitCode);
+  // An interrupted job ends here, after the history was closed.
+  if (exitCode !== null) throw new CliExit(exitCode);
 }
 
 export function registerBatchCommand(program: Command): void {

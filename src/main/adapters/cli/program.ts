@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FILL_METHODS, SAMPLERS, inpaintParamsSchema, type FillMethod, type ImageFormat } from '../../../shared/api';
 import { StudioError } from '../../../shared/errors';
-import { floatArg, intArg } from './args';
+import { CliExit, floatArg, intArg } from './args';
 import { checkOutputPath } from './output-paths';
 import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
@@ -153,6 +153,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (err) {
+    if (err instanceof CliExit) return err.exitCode;
     const code = (err as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (code?.startsWith('commander.')) return 2; // commander already printed the reason
