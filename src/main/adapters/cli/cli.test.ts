@@ -103,7 +103,7 @@ describe('inpaint-studio CLI', () => {
     }
   });
 
-  it('checks the output before filling: a folder, a file in the way, the original through a link, a segment mask not named .png; a refused fill keeps no project', () => {
+  it('checks the output before filling: a folder, a file in the way, the original through a link, a segment mask not named .png; a refused fill keeps no project', async () => {
     const photo = path.join(dir, 'photo.png');
     const mask = path.join(dir, 'mask.png');
     mkdirSync(path.join(dir, 'a-folder.png'));
@@ -136,6 +136,15 @@ describe('inpaint-studio CLI', () => {
     expect(readFileSync(photo).equals(original)).toBe(true);
     expect(existsSync(path.join(dir, 'sel.jpg'))).toBe(false);
     expect(projects()).toBe(before); // the refused mask left no project behind
+    // A flat grey photo: the point finds an object box but selects no pixel; no empty mask is written.
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 120, g: 120, b: 120 } } }).png().toFile(path.join(dir, 'flat.png'));
+    const empty = spawnSync(process.execPath, [bin, 'segment', path.join(dir, 'flat.png'), '--point', '30,20', '-o', path.join(dir, 'flat-mask.png')], { encoding: 'utf8', timeout: 60_000 });
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toMatch(/inpaint-studio: nothing was selected, so no mask was written/);
+    expect(existsSync(path.join(dir, 'flat-mask.png'))).toBe(false);
+    const ignored = cli('inpaint', photo, '--mask', mask, '-o', path.join(dir, 'pm.png'), '--steps', '10', '--sampler', 'ddpm');
+    expect(ignored.code).toBe(0);
+    expect(ignored.stderr).toMatch(/note: --sampler, --steps apply to --method diffusion only/);
   });
 
   it('doctor reports and fails when the data folder cannot be written, with the folder as an absolute path', () => {

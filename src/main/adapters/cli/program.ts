@@ -51,6 +51,10 @@ async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
     model: o.model ?? null, sampler: o.sampler ?? null, steps: o.steps ?? null, strength: o.strength ?? null,
   });
 
+  if (o.method === 'patchmatch') {
+    const unused = [['--model', o.model], ['--sampler', o.sampler], ['--steps', o.steps], ['--strength', o.strength]].filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (unused.length) console.error(`note: ${unused.join(', ')} appl${unused.length === 1 ? 'ies' : 'y'} to --method diffusion only; ignored with patchmatch`);
+  }
   const service = new StudioService({ dataDir: o.dataDir, mode: 'cli', version: APP_VERSION });
   try {
     const project = await service.importPath(source);

@@ -34,6 +34,10 @@ export function registerSegmentCommand(program: Command): void {
       const result = await segmentToMaskPng(new Uint8Array(bytes), request, {
         ...(o.grow !== undefined ? { growPx: o.grow } : {}), ...(o.minScore !== undefined ? { minScore: o.minScore } : {}),
       });
+      if (result.coverage === 0) {
+        for (const l of result.layers) console.error(`${l.label} at ${l.box.x},${l.box.y} ${l.box.width}×${l.box.height}: nothing of it was selected`);
+        throw new StudioError('MASK_EMPTY', 'nothing was selected, so no mask was written: try another point or box, or a lower --min-score');
+      }
       await writeFileAtomic(out, result.png);
       console.log(out);
       for (const l of result.layers) console.error(`${l.label}${l.score !== null ? ` ${(l.score * 100).toFixed(0)} %` : ''} at ${l.box.x},${l.box.y} ${l.box.width}×${l.box.height}`);
