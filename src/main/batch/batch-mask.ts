@@ -8,6 +8,7 @@
  */
 import sharp from 'sharp';
 import { StudioError } from '../../shared/errors';
+import { maskLevels } from '../pipeline/mask-input';
 
 export type MaskFit = 'fail' | 'stretch' | 'cover';
 
@@ -62,15 +63,12 @@ export async function fitMask(mask: SizedMask, width: number, height: number, fi
   return { data, width, height };
 }
 
-/** Reads a mask file into one byte per pixel (white, alpha-weighted, > 127 = fill). */
+/** Reads a mask file into one byte per pixel, 255 = fill (maskLevels, thresholded). */
 export async function readMaskFile(bytes: Uint8Array, what: string): Promise<SizedMask> {
   try {
     const { data, info } = await sharp(bytes, { ignoreIcc: true, failOn: 'truncated' }).toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const out = new Uint8Array(info.width * info.height);
-    for (let i = 0, p = 0; i < out.length; i++, p += 4) {
-      const luma = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
-      out[i] = (luma * data[p + 3]!) / 255 > 127 ? 255 : 0;
-    }
+    const out = maskLevels(data, info.width * info.height);
+    for (let i = 0; i < out.length; i++) out[i] = out[i]! > 0 ? 255 : 0;
     return { data: out, width: info.width, height: info.height };
   } catch (err) {
     throw new StudioError('BAD_MASK', `${what} could not be read as a mask: ${(err as Error).message.split('\n')[0]}`);

@@ -23,6 +23,16 @@ describe('decodeMask', () => {
     const png = new Uint8Array(await sharp(rgba, { raw: { width: 3, height: 1, channels: 4 } }).png().toBuffer());
     expect([...(await decodeMask(png, 3, 1))]).toEqual([0, 255, 128]);
   });
+
+  it('a selection exported as transparency (one colour, only alpha varying, e.g. black on transparent) is read from its alpha', async () => {
+    const rgba = Buffer.from([0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 200, 0, 0, 0, 100]);
+    const png = new Uint8Array(await sharp(rgba, { raw: { width: 4, height: 1, channels: 4 } }).png().toBuffer());
+    expect([...(await decodeMask(png, 4, 1))]).toEqual([0, 255, 200, 0]);
+    // Colours that vary keep the usual reading (white = fill, weighted by opacity).
+    const mixed = Buffer.from([0, 0, 0, 255, 255, 255, 255, 255, 0, 0, 0, 0, 255, 255, 255, 0]);
+    const png2 = new Uint8Array(await sharp(mixed, { raw: { width: 4, height: 1, channels: 4 } }).png().toBuffer());
+    expect([...(await decodeMask(png2, 4, 1))]).toEqual([0, 255, 0, 0]);
+  });
 });
 
 describe('decodeMaskRegion', () => {

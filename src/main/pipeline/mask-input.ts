@@ -20,6 +20,32 @@ async function readMaskSize(bytes: Uint8Array): Promise<{ width: number | undefi
   }
 }
 
+/**
+ * Mask levels of `n` RGBA pixels: white = fill, weighted by opacity, levels
+ * above 127 kept (a soft edge), the rest 0. A picture of one colour where only
+ * the transparency varies (a selection exported as alpha, e.g. black on
+ * transparent) is read from its alpha.
+ */
+export function maskLevels(data: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let alphaOnly = out.length > 0;
+  let alphaVaries = false;
+  for (let p = 4; p < data.length && alphaOnly; p += 4) {
+    if (data[p] !== data[0] || data[p + 1] !== data[1] || data[p + 2] !== data[2]) alphaOnly = false;
+    if (data[p + 3] !== data[3]) alphaVaries = true;
+  }
+  if (alphaOnly && alphaVaries) {
+    for (let i = 0; i < out.length; i++) out[i] = data[i * 4 + 3]! > 127 ? data[i * 4 + 3]! : 0;
+    return out;
+  }
+  for (let i = 0, p = 0; i < out.length; i++, p += 4) {
+    const luma = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+    const level = (luma * data[p + 3]!) / 255;
+    out[i] = level > 127 ? Math.min(255, Math.max(128, Math.round(level))) : 0;
+  }
+  return out;
+}
+
 /** Decodes mask bytes already known to be width × height. */
 async function decodeMaskPixels(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array> {
   let data: Buffer;
@@ -28,13 +54,7 @@ async function decodeMaskPixels(bytes: Uint8Array, width: number, height: number
   } catch (err) {
     throw new StudioError('BAD_MASK', `the mask could not be decoded: ${(err as Error).message.split('\n')[0]}`);
   }
-  const out = new Uint8Array(width * height);
-  for (let i = 0, p = 0; i < out.length; i++, p += 4) {
-    const luma = 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
-    const level = (luma * data[p + 3]!) / 255;
-    out[i] = level > 127 ? Math.min(255, Math.max(128, Math.round(level))) : 0;
-  }
-  return out;
+  return maskLevels(data, width * height);
 }
 
 function photoSizeMismatch(got: { width: number | undefined; height: number | undefined }, width: number, height: number): StudioError {
