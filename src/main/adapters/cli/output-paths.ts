@@ -2,11 +2,12 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
+import { sameFileId } from '../../batch/scan';
 
 /** True when two paths name the same file (device and inode: symlinks, hard links, case-insensitive names). */
-export async function sameFile(a: string, b: string): Promise<boolean> {
+async function sameFile(a: string, b: string): Promise<boolean> {
   const [sa, sb] = await Promise.all([fs.stat(a).catch(() => null), fs.stat(b).catch(() => null)]);
-  return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
+  return sa !== null && sb !== null && sameFileId(sa, sb);
 }
 
 /**
