@@ -8,6 +8,7 @@
   /usr/bin/python3 training/fmnist_eval.py repaint [--images 100 --k 4]
   /usr/bin/python3 training/fmnist_eval.py report                # docs/task1-eval.md + docs/task1/*.png
   /usr/bin/python3 training/fmnist_eval.py all     [counts]      # every stage in order
+  /usr/bin/python3 training/fmnist_eval.py shipped               # evaluate the shipped step-6,000 pair instead
 
 Counts: --n-ddim (default 10000, for DDIM 50 and 100 steps; --n-ddim100 sets
 DDIM 100 apart) and --n-ddpm (default 2000, for DDPM at 1000 steps). Models: --runs (default fmnist-ddpm
@@ -15,7 +16,13 @@ fmnist-linear) are exported from their current ckpt.pt to
 training/runs/task1/models/<id>-step<N>/ (outside git; the run folders and
 models/ are not touched). Samples, timings and scores live under
 training/runs/task1/; each stage records its results in results.json there,
-and `report` writes the doc from that file only.
+and `report` writes the doc from that file only (and keeps a copy of it beside the
+doc, docs/task1/results.json, so the numbers survive a machine without the run folders).
+
+`shipped` prepares the pair the page reports on without any run folder: the
+shipped models/fmnist-ddpm (ONNX, checked against its manifest's sha256) and the
+linear twin from its committed resume checkpoint, both at training step 6,000,
+and makes them the models every later stage uses.
 
 Full counts in the background (resumable, restart the same command after a stop):
   nohup nice -n 10 /usr/bin/python3 training/fmnist_eval.py all > training/runs/task1/all.log 2>&1 &
@@ -34,10 +41,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from task1 import classifier as clf  # noqa: E402
 from task1 import metrics  # noqa: E402
-from task1.export import TASK1, export_run  # noqa: E402
-from task1.shards import best_finished, load_shards, run_driver, write_task  # noqa: E402
+from task1.export import TASK1, export_checkpoint, export_run  # noqa: E402
+from task1.shards import adopt_shards, best_finished, load_shards, run_driver, write_task  # noqa: E402
 
 RESULTS = TASK1 / "results.json"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_MODEL = REPO_ROOT / "models" / "fmnist-ddpm"
+LINEAR_CHECKPOINT = REPO_ROOT / "training" / "checkpoints" / "fmnist-linear.resume.pt"
 SAMPLE_PLAN = (("ddim", "ddim50", "n_ddim"), ("ddim", "ddim100", "n_ddim100"), ("ddpm", "1000", "n_ddpm"))
 STEP_LABELS = {"ddim50": "DDIM 50", "ddim100": "DDIM 100", "1000": "DDPM 1000"}
 SHARD = 250
@@ -107,10 +117,43 @@ def stage_classifier(args) -> None:
     log(json.dumps(r["info"]))
 
 
+def stage_shipped(args) -> None:
+    """The evaluated pair from committed files only: the shipped cosine model and the linear twin."""
+    import hashlib
+    import shutil
+
+    man = manifest_of(SHIPPED_MODEL)
+    onnx = SHIPPED_MODEL / man["file"]
+    digest = hashlib.sha256(onnx.read_bytes()).hexdigest()
+    if digest != man["sha256"]:
+        raise SystemExit(f"{onnx}: sha256 {digest} does not match its manifest ({man['sha256']})")
+    cosine = TASK1 / "models" / f"{man['id']}-step{man['training']['steps']}"
+    cosine.mkdir(parents=True, exist_ok=True)
+    for f in ("manifest.json", man["file"]):
+        dest = cosine / f
+        if not dest.exists() or dest.read_bytes() != (SHIPPED_MODEL / f).read_bytes():
+            shutil.copyfile(SHIPPED_MODEL / f, dest)
+    linear = export_checkpoint(LINEAR_CHECKPOINT)
+    lin_steps = manifest_of(linear)["training"]["steps"]
+    if lin_steps != man["training"]["steps"]:
+        log(f"note: the linear twin's checkpoint is at step {lin_steps:,}, the shipped model at "
+            f"{man['training']['steps']:,}: the schedule comparison is not at equal training")
+    update_results("modelDirs", [cosine.name, linear.name])
+    log(f"evaluating {cosine.name} and {linear.name}")
+
+
+def weights_dir(dirs: list[Path]) -> Path:
+    """The first model folder with PyTorch weights (the shipped model has only its ONNX file)."""
+    for d in dirs:
+        if (d / "weights.pt").exists():
+            return d
+    raise SystemExit("no evaluated model folder has weights.pt for the PyTorch reference")
+
+
 def stage_speed(args) -> None:
     from task1.speed import compare_paths
 
-    d = model_dirs(args)[0]
+    d = weights_dir(model_dirs(args))
     rows = []
     for batch in args.speed_batches:
         r = compare_paths(d, batch=batch, steps=args.speed_steps, threads=args.threads, log=log)
@@ -132,7 +175,12 @@ def stage_sample(args) -> None:
                 continue
             out = sample_dir(d, steps, n)
             log(f"{d.name} {method} {steps}: {n} samples -> {out}")
-            recs = run_driver(d, out, method=method, steps=steps, n=n, shard_size=min(SHARD, n), threads=args.threads,
+            shard = min(SHARD, n)
+            reused = adopt_shards(out, n, {"modelSha256": manifest_of(d)["sha256"], "method": method, "steps": steps,
+                                           "shardSize": shard, "seed": 0, "task": None})
+            if reused:
+                log(f"  {reused} shard(s) taken from a run of the same settings with another count (seed = index)")
+            recs = run_driver(d, out, method=method, steps=steps, n=n, shard_size=shard, threads=args.threads,
                               nice=args.nice, log=log)
             if recs:
                 timing = load_results().get("sampleTiming", {})
@@ -287,15 +335,18 @@ def stage_repaint(args) -> None:
 def stage_report(args) -> None:
     from task1.report import write_report
 
-    path = write_report(load_results(), args)
-    log(f"wrote {path}")
+    res = load_results()
+    path = write_report(res, args)
+    copy = path.parent / "task1" / "results.json"
+    copy.write_text(json.dumps(res, indent=1) + "\n")
+    log(f"wrote {path} and {copy}")
 
 
 # ---------------------------------------------------------------- CLI
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("stage", choices=["classifier", "speed", "sample", "score", "repaint", "report", "all"])
+    ap.add_argument("stage", choices=["classifier", "shipped", "speed", "sample", "score", "repaint", "report", "all"])
     ap.add_argument("--runs", nargs="+", default=["fmnist-ddpm", "fmnist-linear"])
     ap.add_argument("--model-dirs", nargs="+", help="evaluate these exported model folders instead of --runs")
     ap.add_argument("--export", action="store_true", help="re-export the runs' current checkpoints (all does)")
@@ -325,7 +376,7 @@ def main() -> int:
         args.n_ddim100 = args.n_ddim
     if args.images < 1 or args.k < 1 or min(args.n_ddim, args.n_ddim100, args.n_ddpm, args.n_rest or 0) < 0:
         ap.error("counts must be positive")
-    stages = {"classifier": stage_classifier, "speed": stage_speed, "sample": stage_sample, "score": stage_score,
+    stages = {"classifier": stage_classifier, "shipped": stage_shipped, "speed": stage_speed, "sample": stage_sample, "score": stage_score,
               "repaint": stage_repaint, "report": stage_report}
     if args.stage == "all":
         args.export = True

@@ -37,6 +37,11 @@ def export_run(run: str, out_root: Path = TASK1 / "models") -> Path:
     ckpt = RUNS / run / "ckpt.pt"
     if not ckpt.exists():
         raise FileNotFoundError(f"{ckpt} does not exist yet (the run writes it every checkpoint_minutes)")
+    return export_checkpoint(ckpt, out_root)
+
+
+def export_checkpoint(ckpt: Path, out_root: Path = TASK1 / "models") -> Path:
+    """Exports a training checkpoint or a committed resume checkpoint (config, step, wall_seconds, ema)."""
     ck = load_checkpoint(ckpt)
     cfg, step = ck["config"], int(ck["step"])
     out = out_root / f"{cfg['id']}-step{step}"

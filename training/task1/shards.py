@@ -76,6 +76,42 @@ def best_finished(candidates: list[Path]) -> tuple[Path, np.ndarray] | None:
     return best
 
 
+def adopt_shards(out: Path, n: int, expect: dict) -> int:
+    """Seeds a new run folder ``out`` (n samples) with the full shards of a finished smaller or larger run of
+    the same settings beside it (same parent, same ``{steps}-n*`` family): sample i always uses seed i, so
+    shard k of any such run holds the same samples. ``expect`` holds the meta.json fields that must match
+    (model sha256, method, steps, shard size, seed, ...). Files are hard-linked (copied across devices).
+    Returns the number of shards adopted; an existing run folder is left alone."""
+    import os
+    import shutil
+
+    if (out / "meta.json").exists():
+        return 0
+    shard = int(expect["shardSize"])
+    wanted = -(-n // shard)
+    adopted = 0
+    prefix = out.name.rsplit("-n", 1)[0]
+    for other in sorted(out.parent.glob(f"{prefix}-n*")):
+        meta_file = other / "meta.json"
+        if other == out or not meta_file.exists():
+            continue
+        meta = json.loads(meta_file.read_text())
+        if any(meta.get(k) != v for k, v in expect.items()):
+            continue
+        full = int(meta["n"]) // shard  # a run's last shard may be short: only full ones are the same
+        for k in range(min(full, wanted if n % shard == 0 else wanted - 1)):
+            src, dst = other / f"shard-{k:05d}.npy", out / f"shard-{k:05d}.npy"
+            if not src.exists() or dst.exists():
+                continue
+            out.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copyfile(src, dst)
+            adopted += 1
+    return adopted
+
+
 def write_task(source: np.ndarray, mask: np.ndarray, folder: Path) -> tuple[Path, Path]:
     """float32 .npy task files for the driver: source [M, C, H, W] in [-1, 1], mask [M, 1, H, W]."""
     folder.mkdir(parents=True, exist_ok=True)
