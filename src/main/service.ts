@@ -3,7 +3,7 @@
  * The Electron, browser-mode and CLI adapters are thin layers over it.
  */
 import { randomUUID } from 'node:crypto';
-import { promises as fs, mkdirSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   MAX_SAMPLES, requestSchemas, isMethod,
@@ -11,6 +11,7 @@ import {
   type ParsedRequestOf, type ProjectDetail, type ProjectSummary, type ResponseOf, type RunParams, type StudioEvent,
 } from '../shared/api';
 import { maskEmptyError, StudioError, toWireError } from '../shared/errors';
+import { makeDirSync } from './make-dir';
 import { resolveWorkingEdge } from '../shared/manifest';
 import { estimateFillMs } from './pipeline/estimate';
 import { openDatabase, type Db } from './history/db';
@@ -96,7 +97,7 @@ export class StudioService {
   private readonly drafts: DraftEndpoints;
 
   constructor(readonly options: ServiceOptions) {
-    mkdirSync(options.dataDir, { recursive: true });
+    makeDirSync(options.dataDir);
     this.db = openDatabase(path.join(options.dataDir, 'history.sqlite'));
     this.repo = new HistoryRepository(this.db);
     this.store = new BlobStore(path.join(options.dataDir, 'store'));

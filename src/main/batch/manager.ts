@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ImageFormat } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
+import { makeDir } from '../make-dir';
 import type { BatchCounts, BatchJobRow, BatchRepository } from '../history/batch-repository';
 import type { LoadedModel } from '../inference/models';
 import { BatchRunner, outputRelPath, type BatchItemOutcome, type BatchOptions } from './engine';
@@ -110,7 +111,7 @@ export class BatchManager {
     await checkMaskStrategy(options);
     const outStat = await fs.stat(output).catch(() => null);
     if (outStat && !outStat.isDirectory()) throw new StudioError('BAD_REQUEST', `the output folder ${output} is not a folder`);
-    await fs.mkdir(output, { recursive: true });
+    await makeDir(output);
     // Compared as files, not path strings: a link or another spelling of a name can be the input folder.
     const inputId = await fs.stat(input);
     if (sameFileId(inputId, await fs.stat(output))) {

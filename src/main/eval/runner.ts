@@ -4,6 +4,7 @@
  * report.html (with thumbnails) into the output folder.
  */
 import { promises as fs } from 'node:fs';
+import { makeDir } from '../make-dir';
 import path from 'node:path';
 import { maskCoverage } from '../../shared/mask-ops';
 import { resolveWorkingEdge } from '../../shared/manifest';
@@ -135,8 +136,8 @@ export async function runEval(o: EvalOptions): Promise<EvalRun> {
 
   const thumbsDir = path.join(o.out, 'thumbs');
   const workDir = path.join(o.out, '.work');
-  await fs.mkdir(thumbsDir, { recursive: true });
-  await fs.mkdir(workDir, { recursive: true });
+  await makeDir(thumbsDir);
+  await makeDir(workDir);
   const thumbEdge = o.thumbEdge ?? 180;
   const needsPython = new Set<ClassicalMethod>();
   for (const s of specs) {

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../shared/errors';
+import { makeDir } from '../make-dir';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -26,7 +27,7 @@ function writeError(err: unknown, file: string): unknown {
 
 export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
   const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true }).catch((err: unknown) => { throw writeError(err, file); });
+  await makeDir(dir).catch((err: unknown) => { throw writeError(err, file); });
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | null = null;
   try {

@@ -154,6 +154,13 @@ describe('inpaint-studio CLI', () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(`Data folder: ${path.join(dir, 'not-a-folder', 'data')} is NOT writable`);
     expect(bad.stderr.trim()).toMatch(/^inpaint-studio: the data folder .* is not writable/);
+    if (process.platform === 'linux') {
+      // Node's recursive mkdir never returns here (ENOENT for an existing parent): the studio's own does.
+      const proc = run('/proc/inpaint-studio-no-such-folder');
+      expect(proc.error).toBeUndefined(); // not killed by the timeout
+      expect(proc.status).toBe(1);
+      expect(proc.stderr).toContain('/proc/inpaint-studio-no-such-folder is not writable');
+    }
     const good = run('fine-data');
     expect(good.status).toBe(0);
     expect(good.stdout).toContain(`Data folder: ${path.join(dir, 'fine-data')} (writable)`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { StudioError } from '../../../shared/errors';
 import { APP_VERSION } from '../../version';
+import { makeDir } from '../../make-dir';
 import { ModelCatalog, modelRoots } from '../../inference/catalog';
 import { probeRuntime, defaultProviders, OnnxSession } from '../../inference/session';
 import { packageRoot } from '../../workers/paths';
@@ -24,7 +25,7 @@ export async function runDoctor(dataDirGiven: string): Promise<void> {
   out.push(`Node ${process.versions.node} on ${process.platform}/${process.arch}; ${os.cpus().length} CPU threads (${os.cpus()[0]?.model ?? 'unknown CPU'}); ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`);
   out.push(`sharp ${sharp.versions.sharp ?? '?'} (libvips ${sharp.versions.vips})`);
   try {
-    await fs.mkdir(dataDir, { recursive: true });
+    await makeDir(dataDir);
     const probe = path.join(dataDir, `.doctor-${process.pid}`);
     await fs.writeFile(probe, 'ok');
     await fs.rm(probe);

@@ -3,6 +3,7 @@ import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
 import { sameFileId } from '../../batch/scan';
+import { makeDir } from '../../make-dir';
 
 /** True when two paths name the same file (device and inode: symlinks, hard links, case-insensitive names). */
 async function sameFile(a: string, b: string): Promise<boolean> {
@@ -26,7 +27,7 @@ export async function checkOutputPath(out: string, sources: readonly string[], o
   if (st && !overwrite) throw new StudioError('OUTPUT_EXISTS', `${out} already exists (use --overwrite to replace it)`);
   const dir = path.dirname(out);
   try {
-    await fs.mkdir(dir, { recursive: true });
+    await makeDir(dir);
     await fs.access(dir, fsConstants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
