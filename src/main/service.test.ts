@@ -13,6 +13,8 @@ import { runInpaint } from './pipeline/inpaint';
 import { handmadeTiff, noise } from '../../tests/helpers/handmade-images';
 import type { MaskRegion, StudioEvent } from '../shared/api';
 import { maskBounds } from '../shared/mask-ops';
+import { defaultProviders, providerName } from './inference/session';
+import type { ExecutionProvider } from './inference/protocol';
 
 const W = 160, H = 120;
 let dir: string;
@@ -155,7 +157,11 @@ describe('first loop: import, fill, apply, export', () => {
     for (let k = 0; k < 2; k++) {
       const job = await service.call('jobs.inpaint', { projectId: detail.project.id, versionId: detail.project.headVersionId, mask, params });
       await service.waitForJob(job.jobId);
-      expect(service.repo.run(job.runId).status).toBe('done');
+      const run = service.repo.run(job.runId);
+      expect(run.status).toBe('done');
+      // The device is recorded with why each faster one was passed over (on a machine without a GPU: all of them).
+      const passedOver = defaultProviders().slice(0, defaultProviders().indexOf(run.device as ExecutionProvider));
+      expect(run.deviceNote?.split('\n').map((l) => l.split(':')[0]) ?? []).toEqual(passedOver.map(providerName));
     }
     const costs = service.repo.recentRunCosts('diffusion', 10);
     expect(costs).toHaveLength(2);

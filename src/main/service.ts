@@ -28,6 +28,7 @@ import { DEFAULT_DIFFUSION_STEPS } from './pipeline/methods';
 import { diffusionWork } from './pipeline/holes';
 import { ModelCatalog, modelRoots, PHOTO_MODEL_ID } from './inference/catalog';
 import { summarise } from './inference/models';
+import { explainFallback } from './inference/session';
 import { BatchManager } from './batch/manager';
 import { BatchRepository } from './history/batch-repository';
 import { AllowedFolders } from './batch/allowed-folders';
@@ -424,7 +425,10 @@ export class StudioService {
       const base = await this.loadVersion(versionId);
       const model = params.method === 'diffusion' && params.model ? await this.models.load(params.model) : undefined;
       const icc = model && base.probe.hasIcc ? (await readMetadata(base.source)).icc : null;
-      if (model) this.repo.setRunDevice(runId, model.session.info.provider);
+      if (model) {
+        const { provider, fallbacks } = model.session.info;
+        this.repo.setRunDevice(runId, provider, fallbacks.length ? fallbacks.map(explainFallback).join('\n') : null);
+      }
       const loadMs = Math.round(performance.now() - t0);
       timings.loadMs = loadMs;
       const n = params.samples;

@@ -93,7 +93,10 @@ export interface RunSummary {
   readonly purpose: RunPurpose;
   readonly status: RunStatus;
   readonly error: string | null;
+  /** The execution provider the run used: 'cpu', 'cuda', 'dml', 'webgpu', 'coreml'. */
   readonly device: string;
+  /** Why faster providers were not used, one line each (null: none was passed over). */
+  readonly deviceNote: string | null;
   readonly startedAt: string;
   readonly finishedAt: string | null;
   readonly samples: readonly SampleSummary[];

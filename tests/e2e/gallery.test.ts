@@ -180,6 +180,10 @@ describe.sequential('sample gallery in browser mode', () => {
     const text = await page.getByTestId('result-view').textContent();
     expect(text).toContain('tiny-inpaint');
     expect(text).toContain('12 steps');
+    // Where it ran, and (on a machine whose GPU providers were passed over, like CI's) why not on a GPU.
+    const device = page.getByTestId('run-device');
+    expect(await device.textContent()).toMatch(/^on (CPU|CUDA|WebGPU|DirectML|Core ML)/);
+    if ((await device.textContent())!.startsWith('on CPU')) expect(await device.getAttribute('title')).toMatch(/Not used:\n(CUDA|Core ML): /);
     await page.getByTestId('diversity').waitFor({ timeout: 30_000 });
     // With the diffusion fields shown (a long model name) and three versions in the history, the
     // sidebar still fits its width, and each history row shows its label beside its Revert button.

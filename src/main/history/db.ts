@@ -14,6 +14,7 @@ import m007 from './migrations/007_draft_box.sql';
 import m008 from './migrations/008_project_deletion.sql';
 import m009 from './migrations/009_hash_indexes.sql';
 import m010 from './migrations/010_run_owner.sql';
+import m011 from './migrations/011_run_device_note.sql';
 
 export type Db = Database.Database;
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: '008_project_deletion', sql: m008 },
   { version: 9, name: '009_hash_indexes', sql: m009 },
   { version: 10, name: '010_run_owner', sql: m010 },
+  { version: 11, name: '011_run_device_note', sql: m011 },
 ];
 
 export class SchemaError extends Error {}

@@ -16,7 +16,7 @@ interface ImageRow {
 interface VersionRow { id: number; project_id: number; parent_id: number | null; run_id: number | null; sample_id: number | null; label: string; created_at: string }
 interface RunRow {
   id: number; project_id: number; base_version_id: number; mask_id: number; method: string; params_json: string; status: RunStatus;
-  error: string | null; device: string; started_at: string; finished_at: string | null; purpose: RunPurpose;
+  error: string | null; device: string; device_note: string | null; started_at: string; finished_at: string | null; purpose: RunPurpose;
 }
 interface SampleRow { id: number; run_id: number; idx: number; seed: number; content_hash: string; x: number; y: number; width: number; height: number; millis: number }
 /** `content_hash` is a PNG of the box (box_x, box_y, box_width × box_height) on the width × height photo; older rows hold the whole frame as their box. */
@@ -255,8 +255,9 @@ export class HistoryRepository {
     });
   }
 
-  setRunDevice(runId: number, device: string): void {
-    this.db.prepare('UPDATE runs SET device = ? WHERE id = ?').run(device, runId);
+  /** The execution provider a run used, and why faster ones were passed over (null: none were). */
+  setRunDevice(runId: number, device: string, note: string | null = null): void {
+    this.db.prepare('UPDATE runs SET device = ?, device_note = ? WHERE id = ?').run(device, note, runId);
   }
 
   finishRun(runId: number, status: Exclude<RunStatus, 'running'>, error: string | null, timings: Record<string, number>): void {
@@ -292,7 +293,7 @@ export class HistoryRepository {
     const samples = (this.db.prepare('SELECT * FROM samples WHERE run_id = ? ORDER BY idx').all(r.id) as SampleRow[]).map(toSample);
     return {
       id: r.id, projectId: r.project_id, baseVersionId: r.base_version_id, maskId: r.mask_id, params: JSON.parse(r.params_json) as RunParams, purpose: r.purpose,
-      status: r.status, error: r.error, device: r.device, startedAt: r.started_at, finishedAt: r.finished_at, samples,
+      status: r.status, error: r.error, device: r.device, deviceNote: r.device_note ?? null, startedAt: r.started_at, finishedAt: r.finished_at, samples,
     };
   }
 

@@ -4,7 +4,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { listModels, loadModel, readManifest, type InstalledModel } from './models';
-import { defaultProviders, OnnxSession } from './session';
+import { defaultProviders, explainFallback, forgetProviderFailures, OnnxSession, providerFailures } from './session';
+import { linuxGpuDevices } from './providers';
 import { sample, SeededNoise } from '../diffusion/sampler';
 
 const fixture = path.join(__dirname, 'fixtures', 'affine.onnx');
@@ -95,9 +96,53 @@ describe('ONNX session in a worker thread', () => {
     }
   });
 
+  it('remembers a provider the machine lacks and reports it again without asking it', async () => {
+    forgetProviderFailures();
+    // 'dml' is not part of ONNX Runtime's Linux/macOS builds; on Windows the CUDA files are missing in CI alike.
+    const missing = process.platform === 'win32' ? 'cuda' : 'dml';
+    const first = await OnnxSession.open(fixture, [missing, 'cpu']);
+    const firstReason = first.info.fallbacks[0]?.reason;
+    await first.close();
+    expect(first.info.provider).toBe('cpu');
+    expect(firstReason).toMatch(/backend not found|shared library/i);
+    expect(providerFailures().get(missing)).toBe(firstReason);
+    // The second load never hands the provider to the runtime, and still says why it was not used.
+    const second = await OnnxSession.open(fixture, [missing, 'cpu']);
+    await second.close();
+    expect(second.info.provider).toBe('cpu');
+    expect(second.info.fallbacks).toEqual([{ provider: missing, reason: firstReason }]);
+    // A provider listed after the one that loaded is not a fallback.
+    const third = await OnnxSession.open(fixture, ['cpu', missing]);
+    await third.close();
+    expect(third.info.fallbacks).toEqual([]);
+    // A failure that depends on the model (not the machine) is not remembered.
+    forgetProviderFailures();
+    await expect(OnnxSession.open(path.join(__dirname, 'models.test.ts'), ['cpu'])).rejects.toThrow(/could not be loaded/);
+    expect(providerFailures().size).toBe(0);
+  });
+
+  it.skipIf(process.platform !== 'linux' || linuxGpuDevices().length > 0)('does not ask WebGPU on a Linux machine without a GPU device, and says so', async () => {
+    forgetProviderFailures();
+    const session = await OnnxSession.open(fixture, ['webgpu', 'cpu']);
+    await session.close();
+    expect(session.info.provider).toBe('cpu');
+    expect(session.info.fallbacks).toEqual([{ provider: 'webgpu', reason: expect.stringMatching(/no GPU device/) as unknown as string }]);
+    expect(explainFallback(session.info.fallbacks[0]!)).toMatch(/^WebGPU: no GPU/);
+    forgetProviderFailures();
+  });
+
+  it('explains a fallback in words a photographer can act on', () => {
+    expect(explainFallback({ provider: 'cuda', reason: 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library' }))
+      .toMatch(/^CUDA: .*CUDA 12 and cuDNN 9.*setup:cuda/);
+    expect(explainFallback({ provider: 'webgpu', reason: 'Failed to get a WebGPU adapter: No supported adapters' })).toMatch(/^WebGPU: no GPU the graphics driver offers/);
+    expect(explainFallback({ provider: 'dml', reason: 'no available backend found. ERR: [dml] backend not found.' })).toBe('DirectML: not part of this build of ONNX Runtime');
+    expect(explainFallback({ provider: 'webgpu', reason: 'shader compile failed' })).toBe('WebGPU: shader compile failed');
+  });
+
   it('orders providers GPU first and CPU always last', () => {
-    expect(defaultProviders('linux', {})).toEqual(['cuda', 'cpu']);
-    expect(defaultProviders('win32', {})).toEqual(['cuda', 'dml', 'cpu']);
+    expect(defaultProviders('linux', {})).toEqual(['cuda', 'webgpu', 'cpu']);
+    expect(defaultProviders('win32', {})).toEqual(['cuda', 'dml', 'webgpu', 'cpu']);
+    expect(defaultProviders('darwin', {})).toEqual(['coreml', 'webgpu', 'cpu']);
     expect(defaultProviders('linux', { INPAINT_STUDIO_PROVIDER: 'webgpu' })).toEqual(['webgpu', 'cpu']);
   });
 });

@@ -6,6 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExecutionProvider, FromWorker, TensorData, ToWorker, ValueInfo, WorkerInit } from './protocol';
+import { tidyReason } from './providers';
 
 // Missing GPU providers are expected; the fallback reasons are reported by us, not logged by ORT.
 ort.env.logLevel = 'fatal';
@@ -40,7 +41,7 @@ async function open(): Promise<ort.InferenceSession | null> {
       post({ kind: 'ready', provider, fallbacks, inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) });
       return session;
     } catch (err) {
-      fallbacks.push({ provider, reason: (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300) });
+      fallbacks.push({ provider, reason: tidyReason(err instanceof Error ? err.message : String(err)) });
     }
   }
   post({ kind: 'load-failed', reasons: fallbacks });

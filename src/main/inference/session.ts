@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { StudioError } from '../../shared/errors';
 import { workerScriptPath } from '../workers/paths';
+import { defaultProviders, linuxGpuDevices, type Fallback } from './providers';
 import type { ExecutionProvider, FromWorker, RuntimeProbe, TensorData, ToWorker, ValueInfo, WorkerInit } from './protocol';
 
 /** ONNX Runtime's version and the execution providers this build of it knows. */
@@ -23,25 +24,40 @@ export async function probeRuntime(): Promise<RuntimeProbe> {
   }
 }
 
+export { defaultProviders, explainFallback, providerName, type Fallback } from './providers';
+
 export interface SessionInfo {
   readonly provider: ExecutionProvider;
-  readonly fallbacks: readonly { provider: ExecutionProvider; reason: string }[];
+  /** The providers tried before `provider`, in order, each with why it was not used. */
+  readonly fallbacks: readonly Fallback[];
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
 }
 
-/** The order a laptop photographer would want: GPU first, CPU always last. */
-export function defaultProviders(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): ExecutionProvider[] {
-  const forced = env.INPAINT_STUDIO_PROVIDER;
-  if (forced) {
-    const list = forced.split(',').map((p) => p.trim()) as ExecutionProvider[];
-    return list.includes('cpu') ? list : [...list, 'cpu'];
+/**
+ * Failures that belong to the machine, not to the model: a provider whose
+ * libraries are missing, one this build of ONNX Runtime lacks, a GPU API
+ * with no adapter. They are remembered for the life of the process, so the
+ * next model load does not ask again (asking WebGPU costs half a second and
+ * the graphics stack prints its own complaints each time).
+ */
+const MACHINE_FAILURE = /Failed to load shared library|cannot open shared object|backend not found|No supported adapters|Failed to get a WebGPU adapter|no CUDA-capable device/i;
+const machineFailures = new Map<ExecutionProvider, string>();
+
+function checkBeforeAsking(providers: readonly ExecutionProvider[]): void {
+  if (process.platform === 'linux' && providers.includes('webgpu') && !machineFailures.has('webgpu') && linuxGpuDevices().length === 0) {
+    machineFailures.set('webgpu', 'No supported adapters: this machine has no GPU device (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg)');
   }
-  switch (platform) {
-    case 'win32': return ['cuda', 'dml', 'cpu'];
-    case 'darwin': return ['coreml', 'cpu'];
-    default: return ['cuda', 'cpu'];
-  }
+}
+
+/** What earlier loads in this process learnt about the machine's providers (provider → reason). */
+export function providerFailures(): ReadonlyMap<ExecutionProvider, string> {
+  return machineFailures;
+}
+
+/** For tests: forget what earlier loads learnt about this machine's providers. */
+export function forgetProviderFailures(): void {
+  machineFailures.clear();
 }
 
 export class OnnxSession {
@@ -69,7 +85,9 @@ export class OnnxSession {
   }
 
   static async open(modelPath: string, providers: readonly ExecutionProvider[] = defaultProviders(), intraOpThreads?: number, options: { spinning?: boolean } = {}): Promise<OnnxSession> {
-    const init: WorkerInit = { modelPath, providers, ...(intraOpThreads ? { intraOpThreads } : {}), ...(options.spinning !== undefined ? { spinning: options.spinning } : {}) };
+    checkBeforeAsking(providers);
+    const known = providers.flatMap((p) => (machineFailures.has(p) && p !== 'cpu' ? [{ provider: p, reason: machineFailures.get(p)! }] : []));
+    const init: WorkerInit = { modelPath, providers: providers.filter((p) => !known.some((k) => k.provider === p)), ...(intraOpThreads ? { intraOpThreads } : {}), ...(options.spinning !== undefined ? { spinning: options.spinning } : {}) };
     const worker = new Worker(workerScriptPath('onnx'), { workerData: init });
     const first = await new Promise<FromWorker>((resolve, reject) => {
       worker.once('message', resolve);
@@ -79,16 +97,21 @@ export class OnnxSession {
       void worker.terminate();
       throw new StudioError('MODEL_INVALID', `the model ${modelPath} could not be loaded: ${(err as Error).message}`);
     });
+    const learnt = first.kind === 'ready' ? first.fallbacks : first.kind === 'load-failed' ? first.reasons : [];
+    for (const f of learnt) if (MACHINE_FAILURE.test(f.reason)) machineFailures.set(f.provider, f.reason);
+    // In the caller's order, and only the providers before the one that loaded.
+    const fallbacks = (tried: readonly Fallback[], upTo = providers.length) =>
+      providers.slice(0, upTo).flatMap((p) => [...known, ...tried].filter((f) => f.provider === p));
     if (first.kind === 'load-failed') {
       await worker.terminate();
-      const why = first.reasons.map((r) => `${r.provider}: ${r.reason}`).join('; ');
+      const why = fallbacks(first.reasons).map((r) => `${r.provider}: ${r.reason}`).join('; ');
       throw new StudioError('MODEL_INVALID', `the model ${modelPath} could not be loaded (${why})`);
     }
     if (first.kind !== 'ready') {
       await worker.terminate();
       throw new Error(`unexpected first message from the inference worker: ${first.kind}`);
     }
-    return new OnnxSession(worker, { provider: first.provider, fallbacks: first.fallbacks, inputs: first.inputs, outputs: first.outputs });
+    return new OnnxSession(worker, { provider: first.provider, fallbacks: fallbacks(first.fallbacks, providers.indexOf(first.provider)), inputs: first.inputs, outputs: first.outputs });
   }
 
   run(feeds: Record<string, TensorData>, outputs: readonly string[]): Promise<Record<string, TensorData>> {

@@ -42,6 +42,21 @@ interface Props {
 
 const ASPECT = 4 / 3;
 
+const DEVICE_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', webgpu: 'WebGPU', coreml: 'Core ML' };
+
+/** Where a diffusion run ran, and why a faster device was passed over (as a tooltip). */
+function DeviceBadge({ run }: { run: RunSummary }) {
+  if (run.params.method !== 'diffusion') return null;
+  const name = DEVICE_NAMES[run.device] ?? run.device;
+  if (!run.deviceNote) return <span className="small muted" data-testid="run-device">on {name}</span>;
+  return (
+    <span className="small muted device-note" data-testid="run-device" tabIndex={0}
+      title={`Not used:\n${run.deviceNote}\n\nRun inpaint-studio doctor for the set-up.`}>
+      on {name} · {run.device === 'cpu' ? 'GPU not used' : 'see why'}<span className="visually-hidden"> ({run.deviceNote.replace(/\n/g, '; ')})</span>
+    </span>
+  );
+}
+
 export function modelLabel(info: AppInfo | null, run: RunSummary | null): string {
   if (!run) return '';
   if (run.params.method === 'patchmatch') return 'PatchMatch';
@@ -75,6 +90,7 @@ export function Gallery(p: Props) {
       <header className="gallery-header">
         <h2 id="gallery-heading">Run {p.runId} · {p.samples.length}/{count} samples</h2>
         <span className="small muted">{label}{sampler ? ` · ${sampler.toUpperCase()}` : ''}{steps ? ` · ${steps} steps` : ''}{p.run?.params.strength != null ? ` · strength ${p.run.params.strength}` : ''}</span>
+        {p.run && <DeviceBadge run={p.run} />}
         {report?.score != null && (
           <span className="badge-soft" data-testid="diversity" title="Mean absolute difference between every pair of samples inside the mask's box (0–100 %)">
             Diversity {(report.score * 100).toFixed(1)} % · {describeDiversity(report.score)}

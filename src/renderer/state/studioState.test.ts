@@ -74,7 +74,7 @@ describe('studio state', () => {
   });
 
   it('the stored run replaces event samples; versions list newest first', () => {
-    const runs = [{ id: 7, projectId: 1, baseVersionId: 1, maskId: 1, purpose: 'fill', params: { method: 'patchmatch', samples: 2, seed: 0, grow: 0, feather: 0, model: null, sampler: null, steps: null, strength: null }, status: 'done', error: null, device: 'cpu', startedAt: '', finishedAt: '', samples: [sample(1), sample(0)] }] as const;
+    const runs = [{ id: 7, projectId: 1, baseVersionId: 1, maskId: 1, purpose: 'fill', params: { method: 'patchmatch', samples: 2, seed: 0, grow: 0, feather: 0, model: null, sampler: null, steps: null, strength: null }, status: 'done', error: null, device: 'cpu', deviceNote: null, startedAt: '', finishedAt: '', samples: [sample(1), sample(0)] }] as const;
     const s = run([
       { type: 'projectOpened', detail: detail(1) },
       { type: 'jobRequested' },
@@ -90,7 +90,7 @@ describe('studio state', () => {
 
 describe('lost events', () => {
   it('a refreshed project whose run is done finishes the job without a job.finished event', () => {
-    const runs = [{ id: 7, projectId: 1, baseVersionId: 1, maskId: 1, purpose: 'fill', params: { method: 'patchmatch', samples: 1, seed: 0, grow: 0, feather: 0, model: null, sampler: null, steps: null, strength: null }, status: 'done', error: null, device: 'cpu', startedAt: '', finishedAt: '', samples: [sample(0)] }] as const;
+    const runs = [{ id: 7, projectId: 1, baseVersionId: 1, maskId: 1, purpose: 'fill', params: { method: 'patchmatch', samples: 1, seed: 0, grow: 0, feather: 0, model: null, sampler: null, steps: null, strength: null }, status: 'done', error: null, device: 'cpu', deviceNote: null, startedAt: '', finishedAt: '', samples: [sample(0)] }] as const;
     const running = run([{ type: 'projectOpened', detail: detail(1) }, { type: 'jobRequested' }, { type: 'jobStarted', jobId: 'j1', runId: 7 }]);
     const stillRunning = run([{ type: 'projectRefreshed', detail: detail(1, [{ ...runs[0], status: 'running' }]) }], running);
     expect(stillRunning.job?.jobId).toBe('j1');
@@ -104,7 +104,7 @@ describe('lost events', () => {
 });
 
 describe('gallery state', () => {
-  const storedRun = { id: 7, projectId: 1, baseVersionId: 1, maskId: 1, purpose: 'fill', params: { method: 'diffusion', samples: 2, seed: 0, grow: 0, feather: 0, model: 'tiny-inpaint', sampler: 'ddim', steps: 5, strength: null }, status: 'done', error: null, device: 'cpu', startedAt: '', finishedAt: '', samples: [sample(0), sample(1)] } as const;
+  const storedRun = { id: 7, projectId: 1, baseVersionId: 1, maskId: 1, purpose: 'fill', params: { method: 'diffusion', samples: 2, seed: 0, grow: 0, feather: 0, model: 'tiny-inpaint', sampler: 'ddim', steps: 5, strength: null }, status: 'done', error: null, device: 'cpu', deviceNote: null, startedAt: '', finishedAt: '', samples: [sample(0), sample(1)] } as const;
 
   it('keeps the newest x₀ previews of the running job and drops them when it ends', () => {
     const started = run([{ type: 'projectOpened', detail: detail(1) }, { type: 'jobRequested' }, { type: 'jobStarted', jobId: 'j', runId: 7 }]);

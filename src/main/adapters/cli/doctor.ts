@@ -7,13 +7,14 @@ import { StudioError } from '../../../shared/errors';
 import { APP_VERSION } from '../../version';
 import { makeDir } from '../../make-dir';
 import { ModelCatalog, modelRoots } from '../../inference/catalog';
-import { probeRuntime, defaultProviders, OnnxSession } from '../../inference/session';
+import { probeRuntime, defaultProviders, explainFallback, OnnxSession } from '../../inference/session';
 import { packageRoot } from '../../workers/paths';
 
 const CUDA_HELP = [
   'NVIDIA GPU (e.g. a GTX/RTX laptop): install the NVIDIA driver, the CUDA 12 runtime and cuDNN 9,',
   'then run `npm run setup:cuda` in the Inpaint Studio folder to fetch ONNX Runtime\'s CUDA provider.',
   ...(process.platform === 'win32' ? ['DirectML (any DirectX 12 GPU) is bundled and needs no setup.'] : []),
+  'Without CUDA, WebGPU (where the providers line lists it) uses any GPU whose driver offers Vulkan, Direct3D 12 or Metal; nothing to install.',
 ];
 
 /** Prints the report; fails (exit 1) after it when the studio could not work here. */
@@ -49,7 +50,7 @@ export async function runDoctor(dataDirGiven: string): Promise<void> {
     try {
       const session = await OnnxSession.open(file, defaultProviders());
       out.push(`Device used for diffusion: ${session.info.provider}`);
-      for (const f of session.info.fallbacks) out.push(`  ${f.provider} not used: ${f.reason}`);
+      for (const f of session.info.fallbacks) out.push(`  not used: ${explainFallback(f)}`, `    (${f.reason})`);
       await session.close();
     } catch (err) {
       out.push(`Could not load ${first.manifest.id}: ${(err as Error).message}`);
