@@ -152,7 +152,7 @@ export class BatchManager {
       const reason = abort.signal.reason as string | undefined;
       this.repo.setJobStatus(jobId, counts.pending === 0 && counts.running === 0 ? 'done' : reason === 'cancel' ? 'cancelled' : 'paused');
       const seconds = (performance.now() - started) / 1000;
-      const sheet = options.contactSheet ? await writeContactSheet(job.outputDir, `Batch ${jobId}: ${path.basename(job.inputDir)}`, this.repo.items(jobId), counts, seconds) : null;
+      const sheet = options.contactSheet ? await writeContactSheet(job.outputDir, jobId, `Batch ${jobId}: ${path.basename(job.inputDir)}`, this.repo.items(jobId), counts, seconds) : null;
       return { ...this.summary(jobId, seconds), contactSheet: sheet };
     } finally {
       this.running.delete(jobId);
