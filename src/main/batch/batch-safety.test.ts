@@ -254,3 +254,28 @@ describe('whole-batch problems fail once, before the job', () => {
     expect(repo.jobs()).toHaveLength(jobsBefore);
   });
 });
+
+describe('--resume through another spelling of the folders', () => {
+  it('finds the job when the input and output are reached through links', async () => {
+    const input = folder('in');
+    await photo(19).png().toFile(path.join(input, 'a.png'));
+    const mask = path.join(root, `${n}-mask.png`);
+    writeFileSync(mask, await squareMask(30, 20));
+    const out = folder('out');
+    const { jobId } = await manager.create(input, out, options({ kind: 'mask', file: mask, fit: 'fail' }), false);
+    const inLink = path.join(root, `${n}-in-link`);
+    const outLink = path.join(root, `${n}-out-link`);
+    symlinkSync(input, inLink, 'dir');
+    symlinkSync(out, outLink, 'dir');
+    // A newer job for other folders does not get in the way.
+    const otherIn = folder('other-in');
+    await photo(20).png().toFile(path.join(otherIn, 'b.png'));
+    await manager.create(otherIn, folder('other-out'), options({ kind: 'mask', file: mask, fit: 'fail' }), false);
+    const jobs = repo.jobs().length;
+    await expect(manager.create(inLink, outLink, options({ kind: 'mask', file: mask, fit: 'fail' }), true)).resolves.toEqual({ jobId, resumed: true });
+    await expect(manager.create(`${input}${path.sep}.${path.sep}`, outLink, options({ kind: 'mask', file: mask, fit: 'fail' }), true)).resolves.toEqual({ jobId, resumed: true });
+    // Only the input linked: the output differs, so there is nothing to resume.
+    await expect(manager.create(inLink, folder('elsewhere'), options({ kind: 'mask', file: mask, fit: 'fail' }), true)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(repo.jobs()).toHaveLength(jobs);
+  });
+});

@@ -98,13 +98,29 @@ export class BatchManager {
    * resume, an unreadable shared mask, an unknown class, two photos with one
    * output name) fail here, once, before anything is written.
    */
+  /**
+   * The newest job whose folders are these folders reached by another
+   * spelling (a link, a mount, case on a case-insensitive disk): compared by
+   * device and inode, as everywhere batch decides "the same folder".
+   */
+  private async jobForSameFolders(input: string, output: string): Promise<BatchJobRow | null> {
+    const stat = (p: string) => fs.stat(p).catch(() => null);
+    const [inputId, outputId] = [await stat(input), await stat(output)];
+    if (!inputId || !outputId) return null;
+    for (const job of this.repo.jobs()) {
+      const [i, o] = [await stat(job.inputDir), await stat(job.outputDir)];
+      if (i && o && sameFileId(i, inputId) && sameFileId(o, outputId)) return job;
+    }
+    return null;
+  }
+
   async create(inputDir: string, outputDir: string, options: BatchOptions, resume: boolean): Promise<{ jobId: number; resumed: boolean }> {
     const input = path.resolve(inputDir);
     const output = path.resolve(outputDir);
     await checkDir(input, 'the input folder');
     if (output === input) throw new StudioError('FORBIDDEN_PATH', 'the output folder must differ from the input folder: originals are never overwritten');
     if (resume) {
-      const existing = this.repo.latestJobFor(input, output);
+      const existing = this.repo.latestJobFor(input, output) ?? await this.jobForSameFolders(input, output);
       if (existing) return { jobId: existing.id, resumed: true };
       throw new StudioError('BAD_REQUEST', `there is no earlier batch job for ${input} → ${output} to resume; run without --resume to start one`);
     }
