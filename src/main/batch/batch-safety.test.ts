@@ -14,7 +14,7 @@ import { inpaintParamsSchema } from '../../shared/api';
 import { openDatabase, type Db } from '../history/db';
 import { BatchRepository } from '../history/batch-repository';
 import { BatchManager } from './manager';
-import { BatchRunner, type BatchOptions, type MaskStrategy } from './engine';
+import { BatchRunner, outputRelPath, type BatchOptions, type MaskStrategy } from './engine';
 import { DEFAULT_TYPES } from './scan';
 
 const W = 96, H = 64;
@@ -175,6 +175,20 @@ describe('originals through a link', () => {
     writeFileSync(mask, await squareMask(30, 20));
     const { jobId } = await manager.create(input, link, options({ kind: 'mask', file: mask, fit: 'fail' }, { recursive: true }), false);
     expect(repo.items(jobId).map((i) => i.relPath)).toEqual(['a.png']);
+  });
+});
+
+describe('output names', () => {
+  it('keep the photo\'s own spelling of its extension when it names the output format', () => {
+    const keep = { format: 'keep', suffix: '' } as const;
+    expect(outputRelPath('IMG_0001.JPG', 'jpeg', keep)).toBe('IMG_0001.JPG');
+    expect(outputRelPath(path.join('day 1', 'scan.jpeg'), 'jpeg', keep)).toBe(path.join('day 1', 'scan.jpeg'));
+    expect(outputRelPath('film.TIFF', 'tiff', { format: 'keep', suffix: '-clean' })).toBe('film-clean.TIFF');
+    // The format changes: the format's usual extension.
+    expect(outputRelPath('IMG_0001.JPG', 'jpeg', { format: 'png', suffix: '' })).toBe('IMG_0001.png');
+    expect(outputRelPath('shot.PNG', 'png', { format: 'png', suffix: '' })).toBe('shot.PNG');
+    // A PNG named .jpg is written as PNG, so its name says so.
+    expect(outputRelPath('odd.jpg', 'png', keep)).toBe('odd.png');
   });
 });
 

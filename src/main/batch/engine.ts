@@ -15,7 +15,7 @@ import { maskBounds } from '../../shared/mask-ops';
 import type { BatchCounts, BatchItemRow, BatchRepository } from '../history/batch-repository';
 import { sha256, writeFileAtomic } from '../history/store';
 import { pasteImage } from '../imaging/composite';
-import { decodeImage, encodeLikeSource, extensionOf, readMetadata, type ImageProbe, type RawImage } from '../imaging/io';
+import { decodeImage, encodeLikeSource, extensionOf, formatOfExtension, readMetadata, type ImageProbe, type RawImage } from '../imaging/io';
 import type { LoadedModel } from '../inference/models';
 import { checkMaskUsable } from '../pipeline/mask-input';
 import { runInpaint } from '../pipeline/inpaint';
@@ -57,9 +57,16 @@ interface Decoded { readonly bytes: Uint8Array; readonly probe: ImageProbe; read
 const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 /** Where the photo at `relPath` (in `format`) is written, relative to the output folder. */
+/**
+ * The output's name: the photo's own, with the suffix; its extension as the
+ * photo spelt it (`IMG_0001.JPG` stays `.JPG`, `.jpeg` stays `.jpeg`) when it
+ * already names the output's format, else the format's usual one.
+ */
 export function outputRelPath(relPath: string, format: ImageFormat, options: Pick<BatchOptions, 'format' | 'suffix'>): string {
   const p = path.parse(relPath);
-  return path.join(p.dir, `${p.name}${options.suffix}.${extensionOf(options.format === 'keep' ? format : options.format)}`);
+  const target = options.format === 'keep' ? format : options.format;
+  const ext = formatOfExtension(p.ext) === target ? p.ext.slice(1) : extensionOf(target);
+  return path.join(p.dir, `${p.name}${options.suffix}.${ext}`);
 }
 
 export class BatchRunner {

@@ -4,9 +4,9 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ImageFormat } from '../../shared/api';
 import { StudioError } from '../../shared/errors';
 import { makeDir } from '../make-dir';
+import { formatOfExtension } from '../imaging/io';
 import type { BatchCounts, BatchJobRow, BatchRepository } from '../history/batch-repository';
 import type { LoadedModel } from '../inference/models';
 import { BatchRunner, outputRelPath, type BatchItemOutcome, type BatchOptions } from './engine';
@@ -59,13 +59,11 @@ async function checkMaskStrategy(options: BatchOptions): Promise<void> {
   }
 }
 
-const FORMAT_OF_EXTENSION: Readonly<Record<string, ImageFormat>> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', tif: 'tiff', tiff: 'tiff', webp: 'webp' };
-
 /** Output names shared by more than one photo (`x.jpg` and `x.png` with --format png), judged by extension. */
 function outputCollisions(files: readonly string[], options: Pick<BatchOptions, 'format' | 'suffix'>): string[][] {
   const byOutput = new Map<string, string[]>();
   for (const f of files) {
-    const format = FORMAT_OF_EXTENSION[path.extname(f).slice(1).toLowerCase()];
+    const format = formatOfExtension(path.extname(f));
     if (!format) continue; // not an image we can read: it fails on its own
     const out = outputRelPath(f, format, options);
     byOutput.set(out, [...(byOutput.get(out) ?? []), f]);

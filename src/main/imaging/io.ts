@@ -270,6 +270,13 @@ export function mimeOf(format: ImageFormat): string {
   return `image/${format}`;
 }
 
+const FORMAT_OF_EXTENSION: Readonly<Record<string, ImageFormat>> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', tif: 'tiff', tiff: 'tiff', webp: 'webp' };
+
+/** The format a file name's extension stands for (any case, with or without the dot); null for others. */
+export function formatOfExtension(ext: string): ImageFormat | null {
+  return FORMAT_OF_EXTENSION[ext.replace(/^\./, '').toLowerCase()] ?? null;
+}
+
 export function extensionOf(format: ImageFormat): string {
   return format === 'jpeg' ? 'jpg' : format === 'tiff' ? 'tif' : format;
 }

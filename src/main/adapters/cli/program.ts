@@ -8,7 +8,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FILL_METHODS, SAMPLERS, inpaintParamsSchema, type FillMethod, type ImageFormat } from '../../../shared/api';
+import { FILL_METHODS, SAMPLERS, inpaintParamsSchema, type FillMethod } from '../../../shared/api';
 import { StudioError } from '../../../shared/errors';
 import { CliExit, floatArg, intArg } from './args';
 import { checkOutputPath } from './output-paths';
@@ -16,6 +16,7 @@ import { StudioService } from '../../service';
 import { defaultDataDir } from '../../data-dir';
 import { writeFileAtomic } from '../../history/store';
 import { webpIsLossless } from '../../imaging/metadata';
+import { formatOfExtension } from '../../imaging/io';
 import { wholeFrameMaskRegion } from '../../pipeline/mask-input';
 import { APP_VERSION } from '../../version';
 import { providerName } from '../../inference/session';
@@ -24,8 +25,6 @@ import { runDoctor, runModels } from './doctor';
 import { registerBatchCommand } from './batch-command';
 import { registerSegmentCommand } from './segment-command';
 import { registerEvalCommand } from '../../eval/command';
-
-const FORMAT_BY_EXT: Record<string, ImageFormat> = { '.jpg': 'jpeg', '.jpeg': 'jpeg', '.png': 'png', '.webp': 'webp', '.tif': 'tiff', '.tiff': 'tiff' };
 
 export function sampleOutputPaths(out: string, samples: number): string[] {
   if (samples === 1) return [out];
@@ -42,7 +41,7 @@ async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
   const outputs = sampleOutputPaths(path.resolve(o.output), o.samples);
   const source = path.resolve(image);
   const ext = path.extname(o.output).toLowerCase();
-  const format = FORMAT_BY_EXT[ext];
+  const format = formatOfExtension(ext);
   if (!format) throw new StudioError('BAD_REQUEST', `cannot tell the output format from "${ext || 'no extension'}"; use .jpg, .png, .webp or .tif`);
   for (const out of outputs) await checkOutputPath(out, [source, path.resolve(o.mask)], o.overwrite);
   const maskBytes = await fs.readFile(path.resolve(o.mask)).catch((err: NodeJS.ErrnoException) => {
