@@ -392,7 +392,8 @@ export class StudioService {
     const maskHash = await this.store.put(req.mask.png);
     const maskId = this.repo.insertMask(detail.image.id, maskHash, width, height, coverage, placed.box);
     const params: RunParams = { ...resolved };
-    const runId = this.repo.insertRun(req.projectId, req.versionId, maskId, params, 'cpu', req.purpose);
+    // PatchMatch runs on the CPU; a diffusion run's device is known once its model has loaded ('' until then).
+    const runId = this.repo.insertRun(req.projectId, req.versionId, maskId, params, params.method === 'diffusion' ? '' : 'cpu', req.purpose);
     const jobId = randomUUID();
     const abort = new AbortController();
     const done = this.enqueue(() => this.runJob(jobId, runId, req.versionId, placed, exclusion, resolved, abort.signal));

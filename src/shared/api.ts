@@ -93,7 +93,7 @@ export interface RunSummary {
   readonly purpose: RunPurpose;
   readonly status: RunStatus;
   readonly error: string | null;
-  /** The execution provider the run used: 'cpu', 'cuda', 'dml', 'webgpu', 'coreml'. */
+  /** The execution provider the run used: 'cpu', 'cuda', 'dml', 'webgpu', 'coreml'; '' for a diffusion run whose model has not loaded (yet). */
   readonly device: string;
   /** Why faster providers were not used, one line each (null: none was passed over). */
   readonly deviceNote: string | null;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -132,6 +132,23 @@ describe('an output the user had before the job, after a crash', () => {
     expect(row).toMatchObject({ status: 'done', attempts: 2 });
     expect(sha(path.join(out, 'b.png'))).toBe(row!.outputHash);
   });
+
+  it('keeps to the spelling an attempt before an upgrade claimed (IMG.jpg for IMG.JPG)', async () => {
+    const input = folder('in');
+    const out = folder('out');
+    await photo(6).jpeg().toFile(path.join(input, 'IMG.JPG'));
+    const mask = path.join(root, `${n}-mask.png`);
+    writeFileSync(mask, await squareMask(30, 20));
+    const { jobId } = await manager.create(input, out, options({ kind: 'mask', file: mask, fit: 'fail' }), false);
+    const item = repo.claimNext(jobId)!;
+    repo.claimOutput(item.id, path.join(out, 'IMG.jpg')); // the older naming lower-cased the extension
+    writeFileSync(path.join(out, 'IMG.jpg'), 'written by the killed attempt');
+    await manager.run(jobId);
+    const [row] = repo.items(jobId);
+    expect(row).toMatchObject({ status: 'done', outputPath: path.join(out, 'IMG.jpg') });
+    expect(sha(path.join(out, 'IMG.jpg'))).toBe(row!.outputHash);
+    expect(readdirSync(out)).toEqual(['IMG.jpg']); // no second copy beside it
+  });
 });
 
 describe('originals through a link', () => {
@@ -193,6 +210,16 @@ describe('output names', () => {
 });
 
 describe('two photos with one output name', () => {
+  it('counts names differing only in case as one (they are one file on a case-insensitive disk)', async () => {
+    const input = folder('in');
+    await photo(22).jpeg().toFile(path.join(input, 'x.JPG'));
+    await photo(23).jpeg().toFile(path.join(input, 'x.jpg'));
+    const mask = path.join(root, `${n}-mask.png`);
+    writeFileSync(mask, await squareMask(30, 20));
+    await expect(manager.create(input, path.join(root, `${n}-out`), options({ kind: 'mask', file: mask, fit: 'fail' }), false))
+      .rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/x\.(JPG|jpg) and x\.(JPG|jpg) → x\.(JPG|jpg)/) });
+  });
+
   it('refuses the job up front, naming the photos, and nothing is written', async () => {
     const input = folder('in');
     await photo(10).jpeg().toFile(path.join(input, 'x.jpg'));
@@ -287,9 +314,26 @@ describe('--resume through another spelling of the folders', () => {
     await manager.create(otherIn, folder('other-out'), options({ kind: 'mask', file: mask, fit: 'fail' }), false);
     const jobs = repo.jobs().length;
     await expect(manager.create(inLink, outLink, options({ kind: 'mask', file: mask, fit: 'fail' }), true)).resolves.toEqual({ jobId, resumed: true });
-    await expect(manager.create(`${input}${path.sep}.${path.sep}`, outLink, options({ kind: 'mask', file: mask, fit: 'fail' }), true)).resolves.toEqual({ jobId, resumed: true });
+    // The folder reached through a link to its parent: another path string for the same folder.
+    const rootLink = path.join(root, `${n}-root-link`);
+    symlinkSync(root, rootLink, 'dir');
+    await expect(manager.create(path.join(rootLink, path.basename(input)), out, options({ kind: 'mask', file: mask, fit: 'fail' }), true)).resolves.toEqual({ jobId, resumed: true });
     // Only the input linked: the output differs, so there is nothing to resume.
     await expect(manager.create(inLink, folder('elsewhere'), options({ kind: 'mask', file: mask, fit: 'fail' }), true)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(repo.jobs()).toHaveLength(jobs);
+  });
+
+  it('takes the newest job for the folders, also when an older one has the exact path strings', async () => {
+    const input = folder('in');
+    await photo(21).png().toFile(path.join(input, 'a.png'));
+    const mask = path.join(root, `${n}-mask.png`);
+    writeFileSync(mask, await squareMask(30, 20));
+    const out = folder('out');
+    const older = await manager.create(input, out, options({ kind: 'mask', file: mask, fit: 'fail' }), false);
+    const inLink = path.join(root, `${n}-in-link`);
+    symlinkSync(input, inLink, 'dir');
+    const newer = await manager.create(inLink, out, options({ kind: 'mask', file: mask, fit: 'fail' }), false);
+    expect(newer.jobId).toBeGreaterThan(older.jobId);
+    await expect(manager.create(input, out, options({ kind: 'mask', file: mask, fit: 'fail' }), true)).resolves.toEqual({ jobId: newer.jobId, resumed: true });
   });
 });

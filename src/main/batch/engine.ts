@@ -152,7 +152,9 @@ export class BatchRunner {
   private async processItem(item: BatchItemRow, decoded: Promise<Decoded>, signal: AbortSignal): Promise<{ status: 'done' | 'skipped'; reason: string | null; outputPath: string | null; outputHash: string | null; inputHash: string }> {
     const d = await decoded;
     const inputHash = sha256(d.bytes);
-    const out = this.outputPathFor(item.relPath, d.probe);
+    const planned = this.outputPathFor(item.relPath, d.probe);
+    // An attempt before an upgrade may have claimed another spelling of the same name (`IMG.jpg` for `IMG.JPG`): keep to it.
+    const out = item.outputPath !== null && item.outputPath.toLowerCase() === planned.toLowerCase() ? item.outputPath : planned;
     const rel = path.relative(this.outputDir, out);
     const source = path.resolve(this.inputDir, item.relPath);
     const sourceId = await fs.stat(source);

@@ -59,16 +59,23 @@ async function checkMaskStrategy(options: BatchOptions): Promise<void> {
   }
 }
 
-/** Output names shared by more than one photo (`x.jpg` and `x.png` with --format png), judged by extension. */
+/**
+ * Output names shared by more than one photo (`x.jpg` and `x.png` with
+ * --format png; `x.JPG` and `x.jpg`), judged by extension and regardless of
+ * case, as the run itself judges them: on a case-insensitive disk they are
+ * one file.
+ */
 function outputCollisions(files: readonly string[], options: Pick<BatchOptions, 'format' | 'suffix'>): string[][] {
-  const byOutput = new Map<string, string[]>();
+  const byOutput = new Map<string, { out: string; photos: string[] }>();
   for (const f of files) {
     const format = formatOfExtension(path.extname(f));
     if (!format) continue; // not an image we can read: it fails on its own
     const out = outputRelPath(f, format, options);
-    byOutput.set(out, [...(byOutput.get(out) ?? []), f]);
+    const entry = byOutput.get(out.toLowerCase()) ?? { out, photos: [] };
+    entry.photos.push(f);
+    byOutput.set(out.toLowerCase(), entry);
   }
-  return [...byOutput].filter(([, v]) => v.length > 1).map(([out, v]) => [...v, out]);
+  return [...byOutput.values()].filter((e) => e.photos.length > 1).map((e) => [...e.photos, e.out]);
 }
 
 /**
@@ -97,19 +104,24 @@ export class BatchManager {
    * output name) fail here, once, before anything is written.
    */
   /**
-   * The newest job whose folders are these folders reached by another
-   * spelling (a link, a mount, case on a case-insensitive disk): compared by
-   * device and inode, as everywhere batch decides "the same folder".
+   * The newest job for these folders, also when they were named another way
+   * (a link, a mount, case on a case-insensitive disk): compared by device
+   * and inode, as everywhere batch decides "the same folder". `exact`, the
+   * newest job with these very path strings, is the answer unless a newer
+   * job reached the folders by another name; only jobs newer than it are
+   * looked at (each costs two stats, and an old job's folder may be on a
+   * drive that is gone).
    */
-  private async jobForSameFolders(input: string, output: string): Promise<BatchJobRow | null> {
+  private async jobForSameFolders(input: string, output: string, exact: BatchJobRow | null): Promise<BatchJobRow | null> {
     const stat = (p: string) => fs.stat(p).catch(() => null);
     const [inputId, outputId] = [await stat(input), await stat(output)];
-    if (!inputId || !outputId) return null;
+    if (!inputId || !outputId) return exact;
     for (const job of this.repo.jobs()) {
+      if (exact && job.id <= exact.id) break;
       const [i, o] = [await stat(job.inputDir), await stat(job.outputDir)];
       if (i && o && sameFileId(i, inputId) && sameFileId(o, outputId)) return job;
     }
-    return null;
+    return exact;
   }
 
   async create(inputDir: string, outputDir: string, options: BatchOptions, resume: boolean): Promise<{ jobId: number; resumed: boolean }> {
@@ -118,7 +130,7 @@ export class BatchManager {
     await checkDir(input, 'the input folder');
     if (output === input) throw new StudioError('FORBIDDEN_PATH', 'the output folder must differ from the input folder: originals are never overwritten');
     if (resume) {
-      const existing = this.repo.latestJobFor(input, output) ?? await this.jobForSameFolders(input, output);
+      const existing = await this.jobForSameFolders(input, output, this.repo.latestJobFor(input, output));
       if (existing) return { jobId: existing.id, resumed: true };
       throw new StudioError('BAD_REQUEST', `there is no earlier batch job for ${input} → ${output} to resume; run without --resume to start one`);
     }

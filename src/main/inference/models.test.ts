@@ -110,15 +110,16 @@ describe('ONNX session in a worker thread', () => {
     const second = await OnnxSession.open(fixture, [missing, 'cpu']);
     await second.close();
     expect(second.info.provider).toBe('cpu');
-    expect(second.info.fallbacks).toEqual([{ provider: missing, reason: firstReason }]);
+    expect(first.info.fallbacks).toEqual([{ provider: missing, reason: firstReason }]);
+    expect(second.info.fallbacks).toEqual([{ provider: missing, reason: firstReason, remembered: true }]);
     // A provider listed after the one that loaded is not a fallback.
     const third = await OnnxSession.open(fixture, ['cpu', missing]);
     await third.close();
     expect(third.info.fallbacks).toEqual([]);
-    // A failure that depends on the model (not the machine) is not remembered.
+    // A failure that depends on the model (not the machine) is not remembered; the machine's is.
     forgetProviderFailures();
-    await expect(OnnxSession.open(path.join(__dirname, 'models.test.ts'), ['cpu'])).rejects.toThrow(/could not be loaded/);
-    expect(providerFailures().size).toBe(0);
+    await expect(OnnxSession.open(path.join(__dirname, 'models.test.ts'), [missing, 'cpu'])).rejects.toThrow(/could not be loaded/);
+    expect([...providerFailures().keys()]).toEqual([missing]);
   });
 
   it.skipIf(process.platform !== 'linux' || linuxGpuDevices().length > 0)('does not ask WebGPU on a Linux machine without a GPU device, and says so', async () => {
@@ -126,17 +127,19 @@ describe('ONNX session in a worker thread', () => {
     const session = await OnnxSession.open(fixture, ['webgpu', 'cpu']);
     await session.close();
     expect(session.info.provider).toBe('cpu');
-    expect(session.info.fallbacks).toEqual([{ provider: 'webgpu', reason: expect.stringMatching(/no GPU device/) as unknown as string }]);
+    expect(session.info.fallbacks).toEqual([{ provider: 'webgpu', reason: expect.stringMatching(/no GPU device/) as unknown as string, remembered: true }]);
+    expect(providerFailures().size).toBe(0); // looked at again at the next load: a GPU may appear
     expect(explainFallback(session.info.fallbacks[0]!)).toMatch(/^WebGPU: no GPU/);
     forgetProviderFailures();
   });
 
   it('explains a fallback in words a photographer can act on', () => {
     expect(explainFallback({ provider: 'cuda', reason: 'OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library' }))
-      .toMatch(/^CUDA: .*CUDA 12 and cuDNN 9.*setup:cuda/);
+      .toMatch(/^CUDA: not installed \(for an NVIDIA GPU: .*CUDA 12 and cuDNN 9.*setup:cuda/);
     expect(explainFallback({ provider: 'webgpu', reason: 'Failed to get a WebGPU adapter: No supported adapters' })).toMatch(/^WebGPU: no GPU the graphics driver offers/);
     expect(explainFallback({ provider: 'dml', reason: 'no available backend found. ERR: [dml] backend not found.' })).toBe('DirectML: not part of this build of ONNX Runtime');
     expect(explainFallback({ provider: 'webgpu', reason: 'shader compile failed' })).toBe('WebGPU: shader compile failed');
+    expect(explainFallback({ provider: 'webgpu', reason: 'adapter limits too low: maxBufferSize' })).toBe('WebGPU: adapter limits too low: maxBufferSize');
   });
 
   it('orders providers GPU first and CPU always last', () => {

@@ -25,7 +25,12 @@ export function defaultProviders(platform: NodeJS.Platform = process.platform, e
   }
 }
 
-export interface Fallback { readonly provider: ExecutionProvider; readonly reason: string }
+export interface Fallback {
+  readonly provider: ExecutionProvider;
+  readonly reason: string;
+  /** Not asked this time: an earlier load in this process (or a look at the machine's devices) already knew. */
+  readonly remembered?: boolean;
+}
 
 const PROVIDER_NAMES: Record<ExecutionProvider, string> = { cuda: 'CUDA', dml: 'DirectML', webgpu: 'WebGPU', coreml: 'Core ML', cpu: 'CPU' };
 
@@ -36,24 +41,30 @@ export function explainFallback(f: Fallback): string {
   const name = providerName(f.provider);
   if (/backend not found/i.test(f.reason)) return `${name}: not part of this build of ONNX Runtime`;
   if (f.provider === 'cuda' && /shared library|shared object/i.test(f.reason)) {
-    return 'CUDA: its runtime files are not installed (NVIDIA driver, CUDA 12 and cuDNN 9, then `npm run setup:cuda`)';
+    return 'CUDA: not installed (for an NVIDIA GPU: its driver, CUDA 12 and cuDNN 9, then `npm run setup:cuda`)';
   }
   if (f.provider === 'cuda' && /no CUDA-capable device/i.test(f.reason)) return 'CUDA: no NVIDIA GPU found';
-  if (f.provider === 'webgpu' && /adapter/i.test(f.reason)) return 'WebGPU: no GPU the graphics driver offers (Vulkan, Direct3D 12 or Metal)';
+  if (f.provider === 'webgpu' && /Failed to get a WebGPU adapter|No supported adapters/i.test(f.reason)) {
+    return 'WebGPU: no GPU the graphics driver offers (Vulkan, Direct3D 12 or Metal)';
+  }
   return `${name}: ${f.reason}`;
 }
 
 /**
  * On Linux a GPU shows up as a device node (/dev/dri/renderD* for Mesa's
- * drivers, /dev/nvidia* for NVIDIA's, /dev/dxg under WSL 2). Without one WebGPU has no adapter to
- * offer; asking anyway costs half a second and the graphics stack's warnings
- * on stderr, so the answer is given here.
+ * drivers, /dev/nvidia* for NVIDIA's, /dev/dxg under WSL 2) or, for NVIDIA's
+ * driver before its nodes are made on first use, under
+ * /proc/driver/nvidia/gpus. With none of them WebGPU has no adapter to offer;
+ * asking anyway costs half a second and the graphics stack's warnings on
+ * stderr, so the answer is given here.
  */
-export function linuxGpuDevices(dev = '/dev'): string[] {
+export function linuxGpuDevices(dev = '/dev', proc = '/proc'): string[] {
   const list = (dir: string) => { try { return readdirSync(dir); } catch { return []; } };
+  const nvidiaGpus = path.join(proc, 'driver', 'nvidia', 'gpus');
   return [
     ...list(path.join(dev, 'dri')).filter((n) => n.startsWith('renderD')).map((n) => path.join(dev, 'dri', n)),
     ...list(dev).filter((n) => /^nvidia\d+$/.test(n) || n === 'dxg').map((n) => path.join(dev, n)),
+    ...list(nvidiaGpus).map((n) => path.join(nvidiaGpus, n)),
   ];
 }
 
@@ -61,6 +72,8 @@ export function linuxGpuDevices(dev = '/dev'): string[] {
 export function tidyReason(message: string): string {
   // eslint-disable-next-line no-control-regex -- ANSI colour codes the runtime puts in its messages
   const first = message.split('\n')[0]!.replace(/\x1b\[[0-9;]*m/g, '');
-  const stripped = first.replace(/^\S*onnxruntime_src\/\S+:\d+\s+.*?\bwas false\.\s*/, '').replace(/^\S*onnxruntime_src\/\S+:\d+\s+/, '');
+  // The source file's path as the build machine spelt it: /onnxruntime_src/onnxruntime/…, D:\a\…\onnxruntime\…
+  const location = /^\S*onnxruntime[\\/]\S+:\d+\s+/;
+  const stripped = first.replace(new RegExp(`${location.source}.*?\\bwas false\\.\\s*`), '').replace(location, '');
   return (stripped || first).slice(0, 300);
 }

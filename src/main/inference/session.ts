@@ -35,19 +35,26 @@ export interface SessionInfo {
 }
 
 /**
- * Failures that belong to the machine, not to the model: a provider whose
- * libraries are missing, one this build of ONNX Runtime lacks, a GPU API
- * with no adapter. They are remembered for the life of the process, so the
- * next model load does not ask again (asking WebGPU costs half a second and
- * the graphics stack prints its own complaints each time).
+ * Failures that belong to the machine and cannot change while the app runs:
+ * a provider whose libraries are missing, one this build of ONNX Runtime
+ * lacks. They are remembered for the life of the process, so the next model
+ * load does not ask again. Everything else (no adapter, a driver reset, no
+ * device) is asked again at each load: a GPU can come back.
  */
-const MACHINE_FAILURE = /Failed to load shared library|cannot open shared object|backend not found|No supported adapters|Failed to get a WebGPU adapter|no CUDA-capable device/i;
+const MACHINE_FAILURE = /Failed to load shared library|cannot open shared object|backend not found/i;
 const machineFailures = new Map<ExecutionProvider, string>();
 
-function checkBeforeAsking(providers: readonly ExecutionProvider[]): void {
-  if (process.platform === 'linux' && providers.includes('webgpu') && !machineFailures.has('webgpu') && linuxGpuDevices().length === 0) {
-    machineFailures.set('webgpu', 'No supported adapters: this machine has no GPU device (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg)');
-  }
+/** What is known before asking the runtime: remembered failures, and WebGPU on a Linux machine with no GPU device at all (unless the user forced it). */
+function knownFailures(providers: readonly ExecutionProvider[], env: NodeJS.ProcessEnv = process.env): Fallback[] {
+  return providers.flatMap((p): Fallback[] => {
+    if (p === 'cpu') return [];
+    const reason = machineFailures.get(p);
+    if (reason) return [{ provider: p, reason, remembered: true }];
+    if (p === 'webgpu' && process.platform === 'linux' && !env.INPAINT_STUDIO_PROVIDER && linuxGpuDevices().length === 0) {
+      return [{ provider: p, reason: 'No supported adapters: this machine has no GPU device (/dev/dri/renderD*, /dev/nvidia*, /dev/dxg)', remembered: true }];
+    }
+    return [];
+  });
 }
 
 /** What earlier loads in this process learnt about the machine's providers (provider → reason). */
@@ -85,8 +92,7 @@ export class OnnxSession {
   }
 
   static async open(modelPath: string, providers: readonly ExecutionProvider[] = defaultProviders(), intraOpThreads?: number, options: { spinning?: boolean } = {}): Promise<OnnxSession> {
-    checkBeforeAsking(providers);
-    const known = providers.flatMap((p) => (machineFailures.has(p) && p !== 'cpu' ? [{ provider: p, reason: machineFailures.get(p)! }] : []));
+    const known = knownFailures(providers);
     const init: WorkerInit = { modelPath, providers: providers.filter((p) => !known.some((k) => k.provider === p)), ...(intraOpThreads ? { intraOpThreads } : {}), ...(options.spinning !== undefined ? { spinning: options.spinning } : {}) };
     const worker = new Worker(workerScriptPath('onnx'), { workerData: init });
     const first = await new Promise<FromWorker>((resolve, reject) => {

@@ -46,7 +46,7 @@ const DEVICE_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'D
 
 /** Where a diffusion run ran, and why a faster device was passed over (as a tooltip). */
 function DeviceBadge({ run }: { run: RunSummary }) {
-  if (run.params.method !== 'diffusion') return null;
+  if (run.params.method !== 'diffusion' || !run.device) return null;
   const name = DEVICE_NAMES[run.device] ?? run.device;
   if (!run.deviceNote) return <span className="small muted" data-testid="run-device">on {name}</span>;
   return (
