@@ -133,9 +133,13 @@ def _speed_section(res: dict, args) -> list[str]:
     out = []
     sp = res.get("speed")
     if sp:
+        busy = max((r.get("loadavg1min") or 0) for r in sp["rows"]) > 3
+        load = ("training and other jobs shared the 2 cores (load averages far above 2), so absolute times are "
+                "noisy and the ratio is the measurement" if busy else
+                "nothing else ran (the 1-minute load of about 2 is the measurement's own 2 threads); the ratio is "
+                "the measurement, absolute times depend on the CPU")
         out += [f"Same weights (`{sp['model']}`), same seeds, DDIM, each row's two paths measured back to back; "
-                "training and other jobs shared the 2 cores (load averages far above 2), so absolute times are "
-                "noisy and the ratio is the measurement. The two paths' outputs differ by at most "
+                f"{load}. The two paths' outputs differ by at most "
                 f"{max(r['maxAbsDiffU8'] for r in sp['rows'])} uint8 level(s).", "",
                 "| batch | steps | threads | load (1 min) | TS + ONNX Runtime ms / sample-call | PyTorch ms / sample-call | speed-up | max Δ (uint8 levels) | pixels differing |",
                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
