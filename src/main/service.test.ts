@@ -13,7 +13,8 @@ import { runInpaint } from './pipeline/inpaint';
 import { handmadeTiff, noise } from '../../tests/helpers/handmade-images';
 import type { MaskRegion, StudioEvent } from '../shared/api';
 import { maskBounds } from '../shared/mask-ops';
-import { defaultProviders, providerName } from './inference/session';
+import { defaultProviders } from './inference/session';
+import { providerName } from '../shared/devices';
 import type { ExecutionProvider } from './inference/protocol';
 
 const W = 160, H = 120;

@@ -56,9 +56,9 @@ interface Decoded { readonly bytes: Uint8Array; readonly probe: ImageProbe; read
 /** The names writeFileAtomic gives its temporary files. */
 const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
-/** Where the photo at `relPath` (in `format`) is written, relative to the output folder. */
 /**
- * The output's name: the photo's own, with the suffix; its extension as the
+ * Where the photo at `relPath` (in `format`) is written, relative to the
+ * output folder: the photo's own name, with the suffix; its extension as the
  * photo spelt it (`IMG_0001.JPG` stays `.JPG`, `.jpeg` stays `.jpeg`) when it
  * already names the output's format, else the format's usual one.
  */

@@ -98,12 +98,6 @@ export class BatchManager {
   constructor(private readonly repo: BatchRepository, private readonly loadModel: (id: string) => Promise<LoadedModel>) {}
 
   /**
-   * A new job, or (resume = true) the latest job for the same folders (a
-   * finished one just reports). Whole-batch problems (no earlier job to
-   * resume, an unreadable shared mask, an unknown class, two photos with one
-   * output name) fail here, once, before anything is written.
-   */
-  /**
    * The newest job for these folders, also when they were named another way
    * (a link, a mount, case on a case-insensitive disk): compared by device
    * and inode, as everywhere batch decides "the same folder". `exact`, the
@@ -124,6 +118,12 @@ export class BatchManager {
     return exact;
   }
 
+  /**
+   * A new job, or (resume = true) the latest job for the same folders (a
+   * finished one just reports). Whole-batch problems (no earlier job to
+   * resume, an unreadable shared mask, an unknown class, two photos with one
+   * output name) fail here, once, before anything is written.
+   */
   async create(inputDir: string, outputDir: string, options: BatchOptions, resume: boolean): Promise<{ jobId: number; resumed: boolean }> {
     const input = path.resolve(inputDir);
     const output = path.resolve(outputDir);

@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { providerName } from '../../shared/devices';
 import type { ExecutionProvider } from './protocol';
 
 /**
@@ -31,10 +32,6 @@ export interface Fallback {
   /** Not asked this time: an earlier load in this process (or a look at the machine's devices) already knew. */
   readonly remembered?: boolean;
 }
-
-const PROVIDER_NAMES: Record<ExecutionProvider, string> = { cuda: 'CUDA', dml: 'DirectML', webgpu: 'WebGPU', coreml: 'Core ML', cpu: 'CPU' };
-
-export const providerName = (p: ExecutionProvider): string => PROVIDER_NAMES[p] ?? p;
 
 /** One line a photographer can act on, for a provider that was not used. */
 export function explainFallback(f: Fallback): string {

@@ -24,7 +24,7 @@ export async function probeRuntime(): Promise<RuntimeProbe> {
   }
 }
 
-export { defaultProviders, explainFallback, providerName, type Fallback } from './providers';
+export { defaultProviders, explainFallback, type Fallback } from './providers';
 
 export interface SessionInfo {
   readonly provider: ExecutionProvider;

@@ -11,6 +11,7 @@ import { useBlobUrls } from '../hooks/useBlobUrls';
 import { useDiversity } from '../hooks/useDiversity';
 import type { PreviewView } from '../state/studioState';
 import { useApi } from './ApiContext';
+import { providerName } from '../../shared/devices';
 
 export type CompareRequest = { readonly mode: 'split' | 'heatmap'; readonly a: number } | { readonly mode: 'side'; readonly a: number; readonly b: number };
 
@@ -42,12 +43,10 @@ interface Props {
 
 const ASPECT = 4 / 3;
 
-const DEVICE_NAMES: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', dml: 'DirectML', webgpu: 'WebGPU', coreml: 'Core ML' };
-
 /** Where a diffusion run ran, and why a faster device was passed over (as a tooltip). */
 function DeviceBadge({ run }: { run: RunSummary }) {
   if (run.params.method !== 'diffusion' || !run.device) return null;
-  const name = DEVICE_NAMES[run.device] ?? run.device;
+  const name = providerName(run.device);
   if (!run.deviceNote) return <span className="small muted" data-testid="run-device">on {name}</span>;
   return (
     <span className="small muted device-note" data-testid="run-device" tabIndex={0}

@@ -19,8 +19,7 @@ import { webpIsLossless } from '../../imaging/metadata';
 import { formatOfExtension } from '../../imaging/io';
 import { wholeFrameMaskRegion } from '../../pipeline/mask-input';
 import { APP_VERSION } from '../../version';
-import { providerName } from '../../inference/session';
-import type { ExecutionProvider } from '../../inference/protocol';
+import { providerName } from '../../../shared/devices';
 import { runDoctor, runModels } from './doctor';
 import { registerBatchCommand } from './batch-command';
 import { registerSegmentCommand } from './segment-command';
@@ -93,7 +92,7 @@ async function inpaintCommand(image: string, o: InpaintOptions): Promise<void> {
       throw new StudioError((f?.code as StudioError['code']) ?? 'INTERNAL', f?.message ?? run.error ?? `the fill ${run.status}`);
     }
     if (run.params.method === 'diffusion' && run.deviceNote) {
-      console.error(`note: diffusion ran on ${providerName(run.device as ExecutionProvider)}; not used: ${run.deviceNote.split('\n').join('; ')}`);
+      console.error(`note: diffusion ran on ${providerName(run.device)}; not used: ${run.deviceNote.split('\n').join('; ')}`);
     }
     let written: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < outputs.length; i++) {
